@@ -1,0 +1,43 @@
+# Stancewatch: `make run` serves the demo on http://127.0.0.1:$(PORT); `make test` runs the suite.
+# Both create the environment first (.venv, with uv; uv is installed with pip if missing).
+
+PYTHON ?= python3
+PORT ?= 8000
+# uv must use the interpreter .python-version names (pyenv or the system supplies it), never
+# download one.
+export UV_PYTHON_DOWNLOADS := never
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+MANAGE := $(UV) run --frozen python manage.py
+
+.PHONY: run test lint format venv uv migrate demo check-deploy clean
+
+uv:
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
+		$(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv
+
+venv: uv
+	$(UV) sync --frozen
+
+migrate: venv
+	$(MANAGE) migrate --no-input
+
+demo: migrate
+	$(MANAGE) load_demo
+
+run: demo
+	@echo "Stancewatch on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: venv
+	$(UV) run --frozen pytest
+
+lint: venv
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+format: venv
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+clean:
+	rm -rf .venv staticfiles .pytest_cache .ruff_cache

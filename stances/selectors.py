@@ -1,0 +1,172 @@
+"""Reads that build pages: stances as of a date, derived indicators, country lists.
+
+Each function runs a fixed number of queries whatever the number of rows or countries, so a page
+that calls it keeps a fixed query budget (the tests pin the counts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Min, Prefetch, Q
+
+from .models import Contact, Country, Participant, StanceChange
+from .vocabulary import LEVEL_RANK, ContactType, Dimension, Status
+
+TWELVE_MONTHS = dt.timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class StanceValue:
+    """A dimension's value for one country on a date, and the record that set it."""
+
+    dimension: str
+    value: str
+    label: str
+    since: str  # the date it took effect, shown per its precision
+    date: dt.date
+    change_id: int
+    change: StanceChange
+
+
+@dataclass
+class Indicators:
+    """What is derived from a country's published contacts up to a date (never typed in)."""
+
+    highest_level: str = ""
+    highest_level_date: dt.date | None = None
+    highest_level_contact: Contact | None = None
+    contacts_last_12_months: int = 0
+    contacts_to_date: int = 0
+    agreements_to_date: int = 0
+    last_contact_date: dt.date | None = None
+    top_topics: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def highest_level_rank(self) -> int:
+        return LEVEL_RANK.get(self.highest_level, 0)
+
+
+def tracked_countries() -> list[Country]:
+    return list(Country.objects.filter(tracked=True).order_by("name_en"))
+
+
+def stances_as_of(
+    countries: Iterable[Country], date: dt.date
+) -> dict[str, dict[str, StanceValue | None]]:
+    """Each country's value on every dimension on `date`: that of the latest published stance
+    change dated on or before it (ties on the same date: the later-entered record wins).
+
+    One query for all countries: the rows up to `date` are few per country (a handful per
+    dimension over years), and the latest per dimension is picked while streaming them newest
+    first.
+    """
+    codes = [country.code for country in countries]
+    result: dict[str, dict[str, StanceValue | None]] = {
+        code: dict.fromkeys(Dimension.values) for code in codes
+    }
+    changes = (
+        StanceChange.objects.published()
+        .filter(country__in=codes, date__lte=date)
+        .order_by("country", "dimension", "-date", "-id")
+    )
+    for change in changes:
+        per_country = result[change.country_id]
+        if per_country[change.dimension] is None:
+            per_country[change.dimension] = StanceValue(
+                dimension=change.dimension,
+                value=change.value,
+                label=change.value_label,
+                since=change.display_date,
+                date=change.date,
+                change_id=change.pk,
+                change=change,
+            )
+    return result
+
+
+def stance_as_of(country: Country, date: dt.date) -> dict[str, StanceValue | None]:
+    return stances_as_of([country], date)[country.code]
+
+
+def indicators_as_of(countries: Iterable[Country], date: dt.date) -> dict[str, Indicators]:
+    """Derived indicators per country from published contacts dated on or before `date`.
+
+    Four queries whatever the data size: counts, the highest level reached (grouped), the
+    contact that first reached it, and topic frequencies.
+    """
+    codes = [country.code for country in countries]
+    result = {code: Indicators() for code in codes}
+    contacts = Contact.objects.published().filter(country__in=codes, date__lte=date)
+
+    counts = contacts.values("country").annotate(
+        total=Count("id"),
+        recent=Count("id", filter=Q(date__gt=date - TWELVE_MONTHS)),
+        agreements=Count("id", filter=Q(type=ContactType.AGREEMENT)),
+        last=Max("date"),
+    )
+    for row in counts:
+        indicators = result[row["country"]]
+        indicators.contacts_to_date = row["total"]
+        indicators.contacts_last_12_months = row["recent"]
+        indicators.agreements_to_date = row["agreements"]
+        indicators.last_contact_date = row["last"]
+
+    # The highest level on the tracked country's side, and the first date it was reached.
+    best: dict[str, tuple[int, str, dt.date]] = {}
+    levels = (
+        contacts.exclude(level_country="")
+        .values("country", "level_country")
+        .annotate(first=Min("date"))
+    )
+    for row in levels:
+        rank = LEVEL_RANK[row["level_country"]]
+        current = best.get(row["country"])
+        if current is None or (rank, -row["first"].toordinal()) > (
+            current[0],
+            -current[2].toordinal(),
+        ):
+            best[row["country"]] = (rank, row["level_country"], row["first"])
+    if best:
+        reached = Q()
+        for code, (_rank, level, first) in best.items():
+            reached |= Q(country=code, level_country=level, date=first)
+        for contact in contacts.filter(reached).order_by("id"):
+            indicators = result[contact.country_id]
+            if indicators.highest_level_contact is None:
+                indicators.highest_level = contact.level_country
+                indicators.highest_level_date = contact.date
+                indicators.highest_level_contact = contact
+
+    topic_counts: dict[str, Counter[str]] = defaultdict(Counter)
+    topics = (
+        Contact.topics.through.objects.filter(contact__in=contacts)
+        .values("contact__country", "topic")
+        .annotate(n=Count("id"))
+    )
+    for row in topics:
+        topic_counts[row["contact__country"]][row["topic"]] = row["n"]
+    for code, counter in topic_counts.items():
+        result[code].top_topics = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    return result
+
+
+def country_contacts(country: Country, *, include_drafts: bool = False) -> list[Contact]:
+    """A country's contacts, newest first, with what a list shows prefetched (3 queries)."""
+    contacts = Contact.objects.filter(country=country)
+    if not include_drafts:
+        contacts = contacts.filter(status=Status.PUBLISHED)
+    return list(
+        contacts.select_related("location_country")
+        .prefetch_related(
+            "topics",
+            Prefetch(
+                "participants",
+                queryset=Participant.objects.select_related("actor").order_by("side", "id"),
+            ),
+        )
+        .order_by("-date", "-id")
+    )

@@ -1,0 +1,35 @@
+"""Small presentation helpers for stance values and levels."""
+
+from __future__ import annotations
+
+from django import template
+
+from stances.vocabulary import Level, TopicCode
+
+register = template.Library()
+
+_OVERALL_CLASSES = {
+    "-2": "hostile",
+    "-1": "guarded",
+    "0": "cautious",
+    "+1": "pragmatic",
+    "+2": "normalising",
+    "+3": "recognising",
+}
+
+
+@register.filter
+def overall_class(value: str | None) -> str:
+    """A CSS class for an overall stance value ("+2" → "stance-normalising")."""
+    return f"stance-{_OVERALL_CLASSES.get(value or '', 'unknown')}"
+
+
+@register.filter
+def level_label(code: str) -> str:
+    """The label of a level code ("deputy_minister" → "deputy minister"); "" stays empty."""
+    return str(Level(code).label) if code else ""
+
+
+@register.filter
+def topic_label(code: str) -> str:
+    return str(TopicCode(code).label)

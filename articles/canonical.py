@@ -44,7 +44,15 @@ def canonicalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
+# Sub-domains that name a copy of the same site, not a separate edition.
+_MIRROR_PREFIXES = ("www.", "m.", "amp.", "old.", "beta.", "staging.", "v1.")
+
+
 def url_domain(url: str) -> str:
-    """The host a URL points at, without a leading "www." (the key of an outlet)."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host.removeprefix("www.")
+    """The site a URL belongs to, the key of an outlet: its host without a trailing dot or a
+    mirror prefix ("www.", "m.", "amp.", "old.", "beta.", …)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    for prefix in _MIRROR_PREFIXES:
+        if host.startswith(prefix) and host.count(".") > 1:
+            return host.removeprefix(prefix)
+    return host

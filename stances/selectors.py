@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Max, Min, Prefetch, Q
 
@@ -21,15 +21,34 @@ TWELVE_MONTHS = dt.timedelta(days=365)
 
 @dataclass(frozen=True)
 class StanceValue:
-    """A dimension's value for one country on a date, and the record that set it."""
+    """A dimension's value for one country on a date.
+
+    `change` is the record that set the value (the first of the latest run of records with this
+    value) and `since` the date it took effect; `latest` is the newest record on or before the
+    date, which may restate the same value.
+    """
 
     dimension: str
     value: str
     label: str
-    since: str  # the date it took effect, shown per its precision
-    date: dt.date
-    change_id: int
     change: StanceChange
+    latest: StanceChange
+
+    @property
+    def date(self) -> dt.date:
+        return self.change.date
+
+    @property
+    def since(self) -> str:
+        return self.change.display_date
+
+    @property
+    def change_id(self) -> int:
+        return self.change.pk
+
+    @property
+    def restated(self) -> bool:
+        return self.latest.pk != self.change.pk
 
 
 @dataclass
@@ -42,7 +61,7 @@ class Indicators:
     contacts_last_12_months: int = 0
     contacts_to_date: int = 0
     agreements_to_date: int = 0
-    last_contact_date: dt.date | None = None
+    last_contact: Contact | None = None
     top_topics: list[tuple[str, int]] = field(default_factory=list)
 
     @property
@@ -58,33 +77,41 @@ def stances_as_of(
     countries: Iterable[Country], date: dt.date
 ) -> dict[str, dict[str, StanceValue | None]]:
     """Each country's value on every dimension on `date`: that of the latest published stance
-    change dated on or before it (ties on the same date: the later-entered record wins).
+    change dated on or before it (ties on the same date: the later-entered record wins), with
+    the date that value took effect (restatements of an unchanged value do not move it).
 
     One query for all countries: the rows up to `date` are few per country (a handful per
-    dimension over years), and the latest per dimension is picked while streaming them newest
-    first.
+    dimension over years), streamed newest first per dimension.
     """
     codes = [country.code for country in countries]
     result: dict[str, dict[str, StanceValue | None]] = {
         code: dict.fromkeys(Dimension.values) for code in codes
     }
+    settled: set[tuple[str, str]] = set()
     changes = (
         StanceChange.objects.published()
         .filter(country__in=codes, date__lte=date)
         .order_by("country", "dimension", "-date", "-id")
     )
     for change in changes:
+        key = (change.country_id, change.dimension)
+        if key in settled:
+            continue
         per_country = result[change.country_id]
-        if per_country[change.dimension] is None:
+        current = per_country[change.dimension]
+        if current is None:
             per_country[change.dimension] = StanceValue(
                 dimension=change.dimension,
                 value=change.value,
                 label=change.value_label,
-                since=change.display_date,
-                date=change.date,
-                change_id=change.pk,
                 change=change,
+                latest=change,
             )
+        elif change.value == current.value:
+            # An earlier record with the same value: the value took effect then.
+            per_country[change.dimension] = replace(current, change=change)
+        else:
+            settled.add(key)
     return result
 
 
@@ -95,25 +122,26 @@ def stance_as_of(country: Country, date: dt.date) -> dict[str, StanceValue | Non
 def indicators_as_of(countries: Iterable[Country], date: dt.date) -> dict[str, Indicators]:
     """Derived indicators per country from published contacts dated on or before `date`.
 
-    Four queries whatever the data size: counts, the highest level reached (grouped), the
-    contact that first reached it, and topic frequencies.
+    Four queries whatever the data size: counts and last dates, the highest level reached
+    (grouped), the contacts that first reached it or came last, and topic frequencies.
     """
     codes = [country.code for country in countries]
     result = {code: Indicators() for code in codes}
     contacts = Contact.objects.published().filter(country__in=codes, date__lte=date)
 
-    counts = contacts.values("country").annotate(
-        total=Count("id"),
-        recent=Count("id", filter=Q(date__gt=date - TWELVE_MONTHS)),
-        agreements=Count("id", filter=Q(type=ContactType.AGREEMENT)),
-        last=Max("date"),
+    counts = list(
+        contacts.values("country").annotate(
+            total=Count("id"),
+            recent=Count("id", filter=Q(date__gt=date - TWELVE_MONTHS)),
+            agreements=Count("id", filter=Q(type=ContactType.AGREEMENT)),
+            last=Max("date"),
+        )
     )
     for row in counts:
         indicators = result[row["country"]]
         indicators.contacts_to_date = row["total"]
         indicators.contacts_last_12_months = row["recent"]
         indicators.agreements_to_date = row["agreements"]
-        indicators.last_contact_date = row["last"]
 
     # The highest level on the tracked country's side, and the first date it was reached.
     best: dict[str, tuple[int, str, dt.date]] = {}
@@ -130,17 +158,27 @@ def indicators_as_of(countries: Iterable[Country], date: dt.date) -> dict[str, I
             -current[2].toordinal(),
         ):
             best[row["country"]] = (rank, row["level_country"], row["first"])
-    if best:
-        reached = Q()
-        for code, (_rank, level, first) in best.items():
-            reached |= Q(country=code, level_country=level, date=first)
-        for contact in contacts.filter(reached).order_by("id"):
+    # One query for the records behind two indicators: the contact that first reached the
+    # highest level, and the latest contact (shown with its own precision).
+    wanted = Q(pk__in=[])
+    for code, (_rank, level, first) in best.items():
+        wanted |= Q(country=code, level_country=level, date=first)
+    for row in counts:
+        wanted |= Q(country=row["country"], date=row["last"])
+    if best or counts:
+        for contact in contacts.filter(wanted).order_by("date", "id"):
             indicators = result[contact.country_id]
-            if indicators.highest_level_contact is None:
+            rank_level_first = best.get(contact.country_id)
+            if (
+                indicators.highest_level_contact is None
+                and rank_level_first is not None
+                and (contact.level_country, contact.date) == rank_level_first[1:]
+            ):
                 indicators.highest_level = contact.level_country
                 indicators.highest_level_date = contact.date
                 indicators.highest_level_contact = contact
-
+            # Ordered by date then id: the last one seen is the latest contact.
+            indicators.last_contact = contact
     topic_counts: dict[str, Counter[str]] = defaultdict(Counter)
     topics = (
         Contact.topics.through.objects.filter(contact__in=contacts)

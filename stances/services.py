@@ -59,8 +59,9 @@ class LoadReport:
 
 def _upsert[M: models.Model](
     model: type[M], report: LoadReport, lookup: Mapping[str, Any], values: Mapping[str, Any]
-) -> M:
-    """Get-or-create by `lookup`; save only the fields of `values` that differ.
+) -> tuple[M, bool]:
+    """Get-or-create by `lookup`; save only the fields of `values` that differ. Returns the row
+    and whether it was created.
 
     Unlike update_or_create this never saves an unchanged row, so reloading the same data does
     not add history records.
@@ -71,7 +72,7 @@ def _upsert[M: models.Model](
         obj.full_clean()
         obj.save()
         report.count(model, created=True)
-        return obj
+        return obj, True
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
@@ -79,7 +80,7 @@ def _upsert[M: models.Model](
         obj.full_clean()
         obj.save()
         report.count(model, created=False)
-    return obj
+    return obj, False
 
 
 def _date(value: Any, where: str) -> dt.date | None:
@@ -149,7 +150,7 @@ def _load_actors(
 ) -> None:
     for row in rows:
         here = f"{where}: actor {row.get('slug')}"
-        actor = _upsert(
+        actor, _created = _upsert(
             Actor,
             report,
             {"slug": row["slug"]},
@@ -220,7 +221,7 @@ def _load_contact(row: dict[str, Any], country: Country, report: LoadReport, whe
         "level_taliban": levels.get("taliban") or "",
     }
     try:
-        contact = _upsert(Contact, report, {"key": row["key"]}, values)
+        contact, created = _upsert(Contact, report, {"key": row["key"]}, values)
     except ValidationError as exc:
         raise DemoDataError(f"{where}: {exc}") from exc
 
@@ -250,9 +251,10 @@ def _load_contact(row: dict[str, Any], country: Country, report: LoadReport, whe
     unknown = topics - set(Topic.objects.values_list("code", flat=True))
     if unknown:
         raise DemoDataError(f"{where}: unknown topics {sorted(unknown)}")
-    if set(contact.topics.values_list("code", flat=True)) != topics:
+    if created or set(contact.topics.values_list("code", flat=True)) != topics:
         contact.topics.set(topics)
-        report.count(Contact, created=False)
+        if not created:
+            report.count(Contact, created=False)
 
     _load_citations(row["citations"], report, {"contact": contact}, where)
 
@@ -266,7 +268,7 @@ def _load_stance_change(
         "value": str(row["value"]),
     }
     try:
-        change = _upsert(StanceChange, report, {"key": row["key"]}, values)
+        change, _created = _upsert(StanceChange, report, {"key": row["key"]}, values)
     except ValidationError as exc:
         raise DemoDataError(f"{where}: {exc}") from exc
     _load_citations(row["citations"], report, {"stance_change": change}, where)

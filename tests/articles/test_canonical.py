@@ -35,3 +35,7 @@ def test_it_refuses_what_is_not_an_absolute_http_url(bad):
 def test_an_outlet_is_keyed_by_its_domain_without_www():
     assert url_domain("https://www.Inform.kz/en/x") == "inform.kz"
     assert url_domain("https://asiaplustj.info/news") == "asiaplustj.info"
+    assert url_domain("https://old.asiaplustj.info/news") == "asiaplustj.info"
+    assert url_domain("https://24.kg./x") == "24.kg"
+    assert url_domain("https://m.kun.uz/x") == "kun.uz"
+    assert url_domain("https://en.trend.az/x") == "en.trend.az"  # an edition, kept apart

@@ -36,6 +36,7 @@ def test_home_lists_every_tracked_state_with_its_overall_stance(client, kz, tj):
     CountryFactory(code="RU", name_en="Russia", name_ru="Россия", tracked=False)
     StanceChangeFactory(country=kz, value="+2", date=dt.date(2024, 8, 1))
     ContactFactory(country=kz, date=dt.date(2025, 3, 4))
+    ContactFactory(country=tj, date=dt.date(2025, 6, 1), date_precision="month")
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -44,6 +45,7 @@ def test_home_lists_every_tracked_state_with_its_overall_stance(client, kz, tj):
     assert "de facto normalisation" in html
     assert "since 1 Aug 2024" in html
     assert "4 Mar 2025" in html
+    assert "Jun 2025" in html and "1 Jun 2025" not in html  # last contact, per its precision
     assert "no stance recorded" in html  # Tajikistan has none
     assert 'href="/countries/kz/"' in html
 

@@ -64,6 +64,21 @@ def test_drafts_and_other_countries_do_not_count(kz, tj):
     assert both["TJ"]["overall"].value == "-2"
 
 
+def test_a_restated_value_keeps_the_date_it_took_effect(kz):
+    StanceChangeFactory(country=kz, value="0", date=D(2021, 8, 20))
+    took_effect = StanceChangeFactory(country=kz, value="+2", date=D(2023, 12, 29))
+    restated = StanceChangeFactory(country=kz, value="+2", date=D(2024, 6, 3))
+    value = selectors.stance_as_of(kz, D(2025, 1, 1))["overall"]
+    assert (value.value, value.change, value.latest) == ("+2", took_effect, restated)
+    assert value.since == "29 Dec 2023"
+    assert value.restated
+    before_restating = selectors.stance_as_of(kz, D(2024, 1, 1))["overall"]
+    assert before_restating.change == before_restating.latest == took_effect
+    assert not before_restating.restated
+    back_to_zero = StanceChangeFactory(country=kz, value="0", date=D(2025, 2, 1))
+    assert selectors.stance_as_of(kz, D(2025, 3, 1))["overall"].change == back_to_zero
+
+
 def test_two_changes_on_one_day_resolve_to_the_later_entered(kz):
     StanceChangeFactory(country=kz, value="0", date=D(2022, 1, 1))
     later = StanceChangeFactory(country=kz, value="+1", date=D(2022, 1, 1))
@@ -91,7 +106,7 @@ def test_indicators_count_contacts_before_the_date_only(kz):
     assert before.contacts_last_12_months == 1  # 2022-06-01 is more than 12 months before
     assert before.highest_level == "minister"
     assert before.highest_level_date == D(2023, 3, 1)  # first reached, not last
-    assert before.last_contact_date == D(2023, 3, 1)
+    assert before.last_contact.date == D(2023, 3, 1)
 
     after = selectors.indicators_as_of([kz], D(2024, 8, 1))["KZ"]
     assert after.contacts_to_date == 4
@@ -99,6 +114,7 @@ def test_indicators_count_contacts_before_the_date_only(kz):
     assert after.highest_level == "head_of_government"
     assert after.highest_level_contact.date == D(2024, 8, 1)
     assert after.agreements_to_date == 1
+    assert after.last_contact.date == D(2024, 8, 1)  # the draft of 2024-09-01 does not count
 
 
 def test_indicators_are_empty_for_a_country_without_contacts(kz):

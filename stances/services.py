@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from articles.models import Citation
 from articles.services import article_register
@@ -67,20 +67,32 @@ def _upsert[M: models.Model](
     not add history records.
     """
     obj = model.objects.filter(**lookup).first()
+    created = obj is None
     if obj is None:
         obj = model(**lookup, **values)
-        obj.full_clean()
-        obj.save()
-        report.count(model, created=True)
-        return obj, True
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed:
+    else:
+        changed = [name for name, value in values.items() if getattr(obj, name) != value]
+        if not changed:
+            return obj, False
         for name in changed:
             setattr(obj, name, values[name])
-        obj.full_clean()
+    try:
+        _validate(obj)
         obj.save()
-        report.count(model, created=False)
-    return obj, False
+    except (ValidationError, IntegrityError) as exc:
+        described = ", ".join(f"{k}={v}" for k, v in lookup.items())
+        raise DemoDataError(f"{model._meta.verbose_name} ({described}): {exc}") from exc
+    report.count(model, created=created)
+    return obj, created
+
+
+def _validate(obj: models.Model) -> None:
+    """Field and model validation without a query per row: relations are resolved by the save
+    and every constraint is enforced by the database itself (full_clean would add a query for
+    each foreign key, unique field and check constraint, which made loading slow)."""
+    relations = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+    obj.clean_fields(exclude=relations)
+    obj.clean()
 
 
 def _date(value: Any, where: str) -> dt.date | None:
@@ -220,10 +232,7 @@ def _load_contact(row: dict[str, Any], country: Country, report: LoadReport, whe
         "level_country": levels.get("country") or "",
         "level_taliban": levels.get("taliban") or "",
     }
-    try:
-        contact, created = _upsert(Contact, report, {"key": row["key"]}, values)
-    except ValidationError as exc:
-        raise DemoDataError(f"{where}: {exc}") from exc
+    contact, created = _upsert(Contact, report, {"key": row["key"]}, values)
 
     wanted: dict[int, dict[str, Any]] = {}
     for participant in row.get("participants") or []:
@@ -267,10 +276,7 @@ def _load_stance_change(
         "dimension": row["dimension"],
         "value": str(row["value"]),
     }
-    try:
-        change, _created = _upsert(StanceChange, report, {"key": row["key"]}, values)
-    except ValidationError as exc:
-        raise DemoDataError(f"{where}: {exc}") from exc
+    change, _created = _upsert(StanceChange, report, {"key": row["key"]}, values)
     _load_citations(row["citations"], report, {"stance_change": change}, where)
 
 

@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 MANAGE := $(UV) run --frozen python manage.py
 
-.PHONY: run test lint format venv uv migrate demo check-deploy clean
+.PHONY: run test lint format venv uv migrate demo clean bench-pages
 
 uv:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
@@ -28,8 +28,16 @@ run: demo
 	@echo "Stancewatch on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: venv
+# axe-core (npm) is injected by the browser tests; without npm they are skipped locally.
+tests/browser/node_modules: tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser --no-audit --no-fund --silent; \
+		else echo "npm not found: accessibility checks will be skipped"; fi
+
+test: venv tests/browser/node_modules
 	$(UV) run --frozen pytest
+
+bench-pages: venv
+	$(UV) run --frozen python bench/pages.py
 
 lint: venv
 	$(UV) run --frozen ruff check .

@@ -453,4 +453,4 @@ class StanceChange(Record):
         return slugify(f"{self.date.isoformat()}-{self.country_id}-{self.dimension}-{self.value}")
 
     def get_absolute_url(self) -> str:
-        return reverse("stances:stance", kwargs={"pk": self.pk})
+        return reverse("stances:stance", kwargs={"pk": self.pk, "slug": self.slug})

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 
+from stances.models import Participant
+from stances.timeline import participant_role
 from stances.vocabulary import Level, TopicCode
 
 register = template.Library()
@@ -33,3 +37,9 @@ def level_label(code: str) -> str:
 @register.filter
 def topic_label(code: str) -> str:
     return str(TopicCode(code).label)
+
+
+@register.filter
+def role_at(participant: Participant, date: dt.date) -> str:
+    """A participant's role as reported, else the post the actor held on `date`."""
+    return participant_role(participant, date)

@@ -2,7 +2,8 @@
 
 CSV cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage
 return) are prefixed with an apostrophe, so an exported summary can never execute. Column names
-are part of the public interface: docs/data-out.md lists them, and tests pin them.
+are part of the public interface: docs/data-out.md (timeline) and docs/matrix.md (matrix) list
+them, and tests pin them.
 """
 
 from __future__ import annotations

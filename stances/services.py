@@ -33,7 +33,7 @@ from .models import (
     Topic,
 )
 from .names import normalize_name
-from .vocabulary import Precision, Side, Status
+from .vocabulary import Precision, Side, Status, TopicCode
 
 
 class DemoDataError(Exception):
@@ -125,6 +125,7 @@ def _read(path: Path) -> Any:
 def demo_data_load(*, directory: Path) -> LoadReport:
     """Load countries.yaml, taliban.yaml and every other *.yaml (one per tracked state)."""
     report = LoadReport()
+    topics_ensure()
     countries_file = directory / "countries.yaml"
     if not countries_file.exists():
         raise DemoDataError(f"{directory} has no countries.yaml")
@@ -155,6 +156,13 @@ def demo_data_load(*, directory: Path) -> LoadReport:
         for row in data.get("stance_changes") or []:
             _load_stance_change(row, country, report, where=f"{path.name}: {row.get('key')}")
     return report
+
+
+def topics_ensure() -> None:
+    """The topic vocabulary as rows (a migration creates them; `manage.py flush` and test
+    flushes remove them, so whatever loads records puts any missing ones back)."""
+    existing = set(Topic.objects.values_list("code", flat=True))
+    Topic.objects.bulk_create(Topic(code=code) for code in TopicCode.values if code not in existing)
 
 
 def _load_actors(

@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from stances.models import Country
+from stances.models import Country, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,9 @@ def test_an_unknown_actor_is_named(tmp_path: Path):
     )
     with pytest.raises(CommandError, match=r"ghost-meeting: unknown actor 'nobody-known'"):
         call_command("load_demo", directory=tmp_path)
+
+
+def test_the_loader_restores_missing_topic_rows():
+    Topic.objects.filter(code__in=["trade", "railway"]).delete()
+    call_command("load_demo", verbosity=0)
+    assert Topic.objects.count() == 17

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from stances.pagecache import cache_public_page
 from stances.text import one_line
 from stances.vocabulary import Status
 
@@ -30,6 +31,7 @@ def supports_summary(article: Article, records: int) -> str:
 
 
 @require_GET
+@cache_public_page
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Two queries: the article with its outlet, and the citations of published records with
     # the record and its countries. Drafts citing the article stay hidden from everyone here.

@@ -165,6 +165,18 @@ STORAGES = {
     },
 }
 
+# Anonymous readers get whole pages from a per-process cache keyed by the content version
+# (stances/pagecache.py), so a page is never stale; 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "stancewatch-pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 2000)},
+    },
+}
+
 # Celery: with REDIS_URL the tasks go to a worker through Redis; without it (the embedded
 # default for a laptop) they run in-process, eagerly, in the request that enqueues them.
 REDIS_URL = os.environ.get("REDIS_URL", "")

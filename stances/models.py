@@ -454,3 +454,16 @@ class StanceChange(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("stances:stance", kwargs={"pk": self.pk, "slug": self.slug})
+
+
+class ContentVersion(models.Model):
+    """One row counting changes to what the public pages show (see stances.pagecache)."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("content version")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="content_version_single_row")]
+
+    def __str__(self) -> str:
+        return str(self.version)

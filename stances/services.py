@@ -33,6 +33,7 @@ from .models import (
     Topic,
 )
 from .names import normalize_name
+from .pagecache import content_changes_batched
 from .vocabulary import Precision, Side, Status, TopicCode
 
 
@@ -124,6 +125,11 @@ def _read(path: Path) -> Any:
 @transaction.atomic
 def demo_data_load(*, directory: Path) -> LoadReport:
     """Load countries.yaml, taliban.yaml and every other *.yaml (one per tracked state)."""
+    with content_changes_batched():
+        return _demo_data_load(directory)
+
+
+def _demo_data_load(directory: Path) -> LoadReport:
     report = LoadReport()
     topics_ensure()
     countries_file = directory / "countries.yaml"

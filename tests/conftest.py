@@ -5,6 +5,13 @@ import pytest
 from tests.factories import CountryFactory
 
 
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """Pages render afresh in tests (their query counts are the point); the page cache has
+    its own tests, which turn it back on."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def kz(db):
     return CountryFactory(code="KZ", name_en="Kazakhstan", name_ru="Казахстан")

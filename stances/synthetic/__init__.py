@@ -31,6 +31,7 @@ from django.db.models import Q
 from articles.models import Article, Citation, Outlet
 
 from ..models import Actor, ActorAlias, Contact, Participant, Position, StanceChange
+from ..pagecache import content_version_bump
 from .generator import Generator, SyntheticDataError, SyntheticReport
 from .pools import DOMAIN, MARK, PREFIX
 
@@ -56,7 +57,9 @@ def synthetic_seed(*, contacts: int, seed: int) -> SyntheticReport:
             raise SyntheticDataError(
                 "Synthetic data is already in this database: purge it first (--purge)."
             )
-        return Generator(random.Random(seed)).write(contacts)
+        report = Generator(random.Random(seed)).write(contacts)
+        content_version_bump()  # bulk writes send no signals: cached pages must go
+        return report
 
 
 def synthetic_purge() -> SyntheticReport:
@@ -96,6 +99,7 @@ def synthetic_purge() -> SyntheticReport:
             ("outlets", outlets),
         ):
             report.deleted[label] = _delete(queryset)
+        content_version_bump()  # raw deletes send no signals: cached pages must go
     return report
 
 

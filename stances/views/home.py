@@ -8,11 +8,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .. import charts, selectors
+from ..pagecache import cache_public_page
 from ..vocabulary import Dimension
 from .common import HtmxHttpRequest
 
 
 @require_GET
+@cache_public_page
 def home(request: HtmxHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     countries = selectors.tracked_countries()

@@ -20,6 +20,7 @@ from .. import selectors
 from ..dates import display_date
 from ..exports import csv_response, json_response, requested_format
 from ..matrix import EXPORT_COLUMNS, Matrix, export_rows, matrix_as_of, matrix_citations
+from ..pagecache import cache_public_page
 from ..vocabulary import Precision
 from .common import HtmxHttpRequest
 
@@ -113,6 +114,7 @@ def _export(request: HtmxHttpRequest, table: Matrix, export_format: str) -> Http
 
 
 @require_GET
+@cache_public_page
 def matrix(request: HtmxHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = MatrixDateForm(request.GET)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from ..dates import display_date
 from ..models import Actor, Contact, Participant, Position, StanceChange
+from ..pagecache import cache_public_page
 from ..text import one_line
 from ..vocabulary import Side, Status, Verification
 from .common import HtmxHttpRequest, citations_prefetch, get_visible_record_or_404
@@ -45,6 +46,7 @@ def role_on(participant: Participant, date: dt.date) -> tuple[str, bool]:
 
 
 @require_GET
+@cache_public_page
 def contact_detail(request: HtmxHttpRequest, pk: int, slug: str = "") -> HttpResponse:
     # Five queries: the contact with its countries, topics, citations (article and outlet),
     # participants (actor) and the participants' positions.
@@ -79,6 +81,7 @@ def contact_detail(request: HtmxHttpRequest, pk: int, slug: str = "") -> HttpRes
 
 
 @require_GET
+@cache_public_page
 def stance_detail(request: HtmxHttpRequest, pk: int, slug: str = "") -> HttpResponse:
     # Three queries: the change with its country, its citations, and the previous record.
     queryset = StanceChange.objects.select_related("country").prefetch_related(citations_prefetch())
@@ -149,6 +152,7 @@ def get_actor_or_redirect(slug: str) -> Actor | HttpResponsePermanentRedirect:
 
 
 @require_GET
+@cache_public_page
 def actor_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     # Four queries: the actor with its country, aliases, positions, and its published contacts.
     actor = get_actor_or_redirect(slug)

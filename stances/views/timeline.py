@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from .. import charts, selectors
 from ..exports import csv_response, json_response, requested_format
 from ..models import Contact, Country, StanceChange
+from ..pagecache import cache_public_page
 from ..timeline import (
     EXPORT_COLUMNS,
     TimelineFilterForm,
@@ -55,6 +56,7 @@ def page_url(request: HttpRequest, number: int) -> str:
 
 
 @require_GET
+@cache_public_page
 def country(request: HtmxHttpRequest, cc: str) -> HttpResponse:
     if redirect := _lower_case_redirect(request, cc, "stances:country"):
         return redirect

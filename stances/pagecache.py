@@ -83,8 +83,11 @@ def _key(request: HttpRequest, version: int) -> str:
     htmx = request.headers.get("HX-Request", "") + request.headers.get(
         "HX-History-Restore-Request", ""
     )
-    # "Today" is part of what a page shows (the default as-of date, "12 months before").
-    return f"page:{version}:{get_language()}:{timezone.localdate()}:{htmx}:{request.path}?{query}"
+    # "Today" is part of what a page shows (the default as-of date, "12 months before"), and
+    # the host part of its absolute links (canonical and Open Graph URLs).
+    day = timezone.localdate()
+    host = request.get_host()
+    return f"page:{version}:{get_language()}:{day}:{htmx}:{host}{request.path}?{query}"
 
 
 def cache_public_page[V: Callable[..., HttpResponse]](view: V) -> V:

@@ -8,6 +8,7 @@ allowed hosts. docs/configuration.md lists every variable.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -87,8 +88,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "simple_history",
+    "axes",
     "stances",
     "articles",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it turns the lockout flag set during login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -135,6 +140,24 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sign-in: Django auth at /accounts/; editors and admins are groups (accounts/roles.py).
+# django-axes throttles password guessing per username and address: after AXES_FAILURE_LIMIT
+# wrong passwords that pair is locked out for an hour. The axes backend only refuses locked-out
+# attempts; ModelBackend does the authenticating.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -233,6 +256,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Hosts the article fetch (articles/pipeline/fetch.py) may reach even though they resolve to
+# private or loopback addresses. Empty in production; tests use their 127.0.0.1 server.
+INGEST_ALLOWED_HOSTS = env_list("INGEST_ALLOWED_HOSTS", [])
 
 # Where `manage.py load_demo` reads the project's own demo dataset.
 DEMO_DATA_DIR = BASE_DIR / "data" / "demo"

@@ -1,0 +1,1 @@
+"""Sign-in, password change and the editor and admin roles."""

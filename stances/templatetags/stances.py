@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import template
 
+from accounts.roles import is_editor
 from stances.models import Participant
 from stances.timeline import participant_role
 from stances.vocabulary import Level, TopicCode
@@ -43,3 +44,9 @@ def topic_label(code: str) -> str:
 def role_at(participant: Participant, date: dt.date) -> str:
     """A participant's role as reported, else the post the actor held on `date`."""
     return participant_role(participant, date)
+
+
+@register.filter
+def can_edit(user: object) -> bool:
+    """Whether the user may edit records (the editors or admins group)."""
+    return is_editor(user)

@@ -11,10 +11,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Max, Min, Q
 
-from .models import Contact, Country, Participant, StanceChange
-from .vocabulary import LEVEL_RANK, ContactType, Dimension, Status
+from .models import Contact, Country, StanceChange
+from .vocabulary import LEVEL_RANK, ContactType, Dimension
 
 TWELVE_MONTHS = dt.timedelta(days=365)
 
@@ -190,21 +190,3 @@ def indicators_as_of(countries: Iterable[Country], date: dt.date) -> dict[str, I
     for code, counter in topic_counts.items():
         result[code].top_topics = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
     return result
-
-
-def country_contacts(country: Country, *, include_drafts: bool = False) -> list[Contact]:
-    """A country's contacts, newest first, with what a list shows prefetched (3 queries)."""
-    contacts = Contact.objects.filter(country=country)
-    if not include_drafts:
-        contacts = contacts.filter(status=Status.PUBLISHED)
-    return list(
-        contacts.select_related("location_country")
-        .prefetch_related(
-            "topics",
-            Prefetch(
-                "participants",
-                queryset=Participant.objects.select_related("actor").order_by("side", "id"),
-            ),
-        )
-        .order_by("-date", "-id")
-    )

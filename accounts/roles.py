@@ -22,7 +22,15 @@ type View = Callable[..., HttpResponse]
 def _in_any_group(user: User, *names: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.groups.filter(name__in=names).exists()
+    # One query per request however often a view and its templates ask (the user object lives
+    # as long as the request); a change of groups shows from the next request on.
+    groups = getattr(user, "_stancewatch_groups", None)
+    if groups is None:
+        groups = frozenset(
+            user.groups.filter(name__in=(EDITORS, ADMINS)).values_list("name", flat=True)
+        )
+        user._stancewatch_groups = groups
+    return not groups.isdisjoint(names)
 
 
 def is_admin(user: User) -> bool:

@@ -32,7 +32,7 @@ CHANGE_TYPES = {
 }
 
 # Bookkeeping columns that change on every save and say nothing to a reader.
-UNTRACKED = {"id", "created_at", "updated_at", "found_at"}
+UNTRACKED = {"id", "created_at", "updated_at", "found_at", "version"}
 
 EMPTY = "—"
 

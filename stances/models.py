@@ -221,9 +221,19 @@ class Topic(models.Model):
         return self.get_code_display()
 
 
+def public_q(prefix: str = "") -> Q:
+    """What the public may see: published and not deleted. `prefix` reaches a record through a
+    relation (`"contact__"`), so joins filter exactly as the record's own queries do."""
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}deleted_at__isnull": True})
+
+
 class PublishedQuerySet(models.QuerySet):
     def published(self) -> PublishedQuerySet:
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(public_q())
+
+    def live(self) -> PublishedQuerySet:
+        """Not deleted: what editors work on (drafts included)."""
+        return self.filter(deleted_at__isnull=True)
 
 
 class Record(models.Model):
@@ -252,6 +262,11 @@ class Record(models.Model):
     notes = models.TextField(
         _("editorial notes"), blank=True, help_text=_("Disagreements between sources, caveats.")
     )
+    # Optimistic concurrency: every save through the editing services adds one, and a form
+    # carries the version it was opened on (stances/editing.py).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Soft delete (admins): hidden from public views, kept with its history, restorable.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -267,6 +282,14 @@ class Record(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_public(self) -> bool:
+        return self.is_published and not self.is_deleted
 
     def clean(self) -> None:
         if self.date and self.date != period_start(self.date, self.date_precision):

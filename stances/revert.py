@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from .history import diffable_fields, m2m_rows_accessor
 from .models import Contact, StanceChange
 
+REVERT_SKIPS = {"deleted_at"}
+
 
 class VersionNotFound(Exception):
     """The history id is unknown or belongs to another record."""
@@ -29,7 +31,11 @@ def record_revert[R: (Contact, StanceChange)](*, record: R, history_id: int, edi
     # Lock the live row so two reverts (or a revert and an edit) cannot interleave.
     record = type(record).objects.select_for_update().get(pk=record.pk)
     for f in diffable_fields(type(record)):
-        setattr(record, f.attname, getattr(version, f.attname))
+        # Deletion is undone by restoring, not by reverting content.
+        if f.name not in REVERT_SKIPS:
+            setattr(record, f.attname, getattr(version, f.attname))
+    # A form opened before the revert must see it as a newer version (optimistic concurrency).
+    record.version += 1
     if isinstance(record, Contact):
         topics = [
             row.topic_id for row in getattr(version, m2m_rows_accessor(Contact, "topics")).all()

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Citation
 
 from .dates import display_date, period_start
-from .models import Actor, Contact, Country, Participant, StanceChange
-from .vocabulary import LEVEL_RANK, ContactType, Level, Precision, Status, TopicCode, Verification
+from .models import Actor, Contact, Country, Participant, StanceChange, public_q
+from .vocabulary import LEVEL_RANK, ContactType, Level, Precision, TopicCode, Verification
 
 PER_PAGE = 40
 MAX_PAGE = 10_000
@@ -193,7 +193,7 @@ def _text(filters: TimelineFilters) -> Q:
 
 
 def filtered_contacts(country: Country, filters: TimelineFilters) -> QuerySet[Contact]:
-    contacts = Contact.objects.filter(country=country, status=Status.PUBLISHED)
+    contacts = Contact.objects.published().filter(country=country)
     if filters.kind == Kind.STANCES:
         return contacts.none()
     if filters.type:
@@ -216,7 +216,7 @@ def filtered_contacts(country: Country, filters: TimelineFilters) -> QuerySet[Co
 
 
 def filtered_stance_changes(country: Country, filters: TimelineFilters) -> QuerySet[StanceChange]:
-    changes = StanceChange.objects.filter(country=country, status=Status.PUBLISHED)
+    changes = StanceChange.objects.published().filter(country=country)
     if filters.kind == Kind.CONTACTS or filters.filters_contacts_only:
         return changes.none()
     if filters.verification:
@@ -318,8 +318,7 @@ def timeline_actors(country: Country) -> list[Actor]:
     """Actors who took part in the country's published contacts (the actor filter's options)."""
     return list(
         Actor.objects.filter(
-            participations__contact__country=country,
-            participations__contact__status=Status.PUBLISHED,
+            public_q("participations__contact__"), participations__contact__country=country
         )
         .distinct()
         .order_by("taliban", "name")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.contrib.auth.models import Group, User
 
 from articles.models import Article, Citation, Outlet
 from stances.models import (
@@ -132,3 +133,11 @@ class CitationFactory(factory.django.DjangoModelFactory):
     contact = factory.SubFactory(ContactFactory)
     stance_change = None
     quote = ""
+
+
+def person(username: str, *groups: str) -> User:
+    """A user in the named groups ("editors", "admins"); none makes a logged-in analyst."""
+    user = User.objects.create_user(username, password="unused-in-tests")
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user

@@ -7,10 +7,10 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django_htmx.middleware import HtmxDetails
 
+from accounts.roles import is_editor
 from articles.models import Citation
 
 from ..models import Country, Record
-from ..vocabulary import Status
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -23,13 +23,14 @@ def get_tracked_country_or_404(cc: str) -> Country:
 
 
 def may_see_drafts(request: HttpRequest) -> bool:
-    return request.user.is_authenticated and request.user.is_staff
+    """Editors (and admins) see drafts and deleted records; everyone else only public ones."""
+    return is_editor(request.user)
 
 
 def get_visible_record_or_404[R: Record](request: HttpRequest, queryset: QuerySet[R], pk: int) -> R:
-    """A record by id; drafts 404 for anyone who may not see them."""
+    """A record by id; drafts and deleted records 404 for anyone who may not see them."""
     record = get_object_or_404(queryset, pk=pk)
-    if record.status != Status.PUBLISHED and not may_see_drafts(request):
+    if not record.is_public and not may_see_drafts(request):
         raise Http404
     return record
 

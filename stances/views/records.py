@@ -20,10 +20,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from ..dates import display_date
-from ..models import Actor, Contact, Participant, Position, StanceChange
+from ..models import Actor, Contact, Participant, Position, StanceChange, public_q
 from ..pagecache import cache_public_page
 from ..text import one_line
-from ..vocabulary import Side, Status, Verification
+from ..vocabulary import Side, Verification
 from .common import HtmxHttpRequest, citations_prefetch, get_visible_record_or_404
 
 
@@ -159,7 +159,7 @@ def actor_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if isinstance(actor, HttpResponse):
         return actor
     participations = (
-        Participant.objects.filter(actor=actor, contact__status=Status.PUBLISHED)
+        Participant.objects.filter(public_q("contact__"), actor=actor)
         .select_related("contact__country", "contact__location_country")
         .order_by("-contact__date", "-contact__id")
     )

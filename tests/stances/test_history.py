@@ -15,16 +15,10 @@ from tests.factories import (
     CitationFactory,
     ContactFactory,
     StanceChangeFactory,
+    person,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def person(username: str, *groups: str) -> User:
-    user = User.objects.create_user(username, password="unused-in-tests")
-    for name in groups:
-        user.groups.add(Group.objects.get(name=name))
-    return user
 
 
 @pytest.fixture
@@ -203,7 +197,7 @@ def test_recent_changes_runs_a_fixed_number_of_queries(client, kz, editor):
 
 
 def test_record_pages_link_to_their_history_for_editors_only(client, kz):
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
 
     from tests.factories import ContactFactory, StanceChangeFactory
 

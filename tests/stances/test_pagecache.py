@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.core.management import call_command
 
@@ -16,6 +15,7 @@ from tests.factories import (
     ContactFactory,
     ParticipantFactory,
     StanceChangeFactory,
+    person,
 )
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_fragments_and_full_pages_are_cached_apart(client, kz):
 def test_logged_in_users_are_never_served_from_the_cache(client, kz, django_assert_max_num_queries):
     ContactFactory(country=kz, summary="A draft for editors.", status="draft")
     text(client.get("/countries/kz/"))
-    client.force_login(User.objects.create_user("editor", password="x", is_staff=True))
+    client.force_login(person("editor", "editors"))
     text(client.get("/countries/kz/"))
     with django_assert_max_num_queries(100) as captured:
         text(client.get("/countries/kz/"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import User
 
 from tests.factories import (
     ActorFactory,
@@ -15,6 +14,7 @@ from tests.factories import (
     ParticipantFactory,
     StanceChangeFactory,
     TalibanActorFactory,
+    person,
 )
 
 pytestmark = pytest.mark.django_db
@@ -118,13 +118,12 @@ def test_unknown_ids_404_with_a_helpful_page(client, kz):
     assert client.get("/articles/999999/").status_code == 404
 
 
-def test_drafts_404_for_the_public_and_show_for_staff(client, kz):
+def test_drafts_404_for_the_public_and_show_for_editors(client, kz):
     contact = ContactFactory(country=kz, status="draft")
     change = StanceChangeFactory(country=kz, status="draft")
     assert client.get(contact.get_absolute_url()).status_code == 404
     assert client.get(change.get_absolute_url()).status_code == 404
-    staff = User.objects.create_user("editor", password="x", is_staff=True)
-    client.force_login(staff)
+    client.force_login(person("editor", "editors"))
     assert client.get(contact.get_absolute_url()).status_code == 200
     assert client.get(change.get_absolute_url()).status_code == 200
 

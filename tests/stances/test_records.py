@@ -8,7 +8,6 @@ import re
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
 
 from tests.factories import (
@@ -22,6 +21,7 @@ from tests.factories import (
     PositionFactory,
     StanceChangeFactory,
     TalibanActorFactory,
+    person,
 )
 
 pytestmark = pytest.mark.django_db
@@ -399,7 +399,7 @@ def test_unknown_records_404_with_a_page_that_says_where_to_go(client, kz, url):
     assert '<meta name="robots" content="noindex">' in html
 
 
-def test_drafts_404_for_the_anonymous_analyst_and_show_to_staff(client, kz):
+def test_drafts_404_for_the_anonymous_analyst_and_show_to_editors(client, kz):
     contact = ContactFactory(country=kz, status="draft", summary="Not yet public.")
     change = StanceChangeFactory(country=kz, status="draft", summary="Not yet public either.")
     urls = [contact.get_absolute_url(), f"/stances/{change.pk}/{change.slug}/"]
@@ -407,7 +407,7 @@ def test_drafts_404_for_the_anonymous_analyst_and_show_to_staff(client, kz):
     for url in [*urls, f"/contacts/{contact.pk}/", f"/stances/{change.pk}/"]:
         assert client.get(url).status_code == 404
 
-    client.force_login(User.objects.create_user("editor", password="x", is_staff=True))
+    client.force_login(person("editor", "editors"))
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200

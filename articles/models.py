@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.core.exceptions import ValidationError
@@ -10,12 +11,16 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from stances.models import Contact, Country, StanceChange
 
 from .canonical import InvalidURL, canonicalize_url
+
+# How long after registration a citation row keeps polling for the fetched title.
+FETCH_WINDOW = dt.timedelta(minutes=15)
 
 
 class Outlet(models.Model):
@@ -115,6 +120,18 @@ class Article(models.Model):
                     % {"id": duplicate.values_list("pk", flat=True)[0]}
                 }
             )
+
+    @property
+    def awaiting_fetch(self) -> bool:
+        """Whether a metadata fetch may still be under way: registered, untitled and recent.
+        The window is longer than the fetch task's retries take, so the status fragment stops
+        polling by itself when no worker ever picks the job up."""
+        return (
+            self.state == ArticleState.REGISTERED
+            and not self.title
+            and self.found_at is not None
+            and timezone.now() - self.found_at < FETCH_WINDOW
+        )
 
     def set_text(self, text: str) -> None:
         self.text = text

@@ -31,6 +31,9 @@ FILES = {
     "/ru/http-equiv.html": ("ru-http-equiv.html", "text/html"),
     "/ru/cp1251-header.html": ("ru-cp1251.html", "text/html; charset=windows-1251"),
     "/feed.rss": ("feed-cp1251.rss", "application/rss+xml"),
+    "/article/news-ru.html": ("article-news-ru.html", "text/html; charset=utf-8"),
+    "/article/no-meta.html": ("article-no-meta.html", "text/html; charset=utf-8"),
+    "/article/broken.html": ("article-broken.html", "text/html; charset=utf-8"),
 }
 
 

@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Max, Min, Q
+from rapidfuzz import fuzz
 
-from .models import Contact, Country, StanceChange
+from .models import ActorAlias, Contact, Country, StanceChange
+from .names import normalize_name
 from .vocabulary import LEVEL_RANK, ContactType, Dimension
 
 TWELVE_MONTHS = dt.timedelta(days=365)
@@ -190,3 +192,47 @@ def indicators_as_of(countries: Iterable[Country], date: dt.date) -> dict[str, I
     for code, counter in topic_counts.items():
         result[code].top_topics = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
     return result
+
+
+def actor_suggestions(query: str, limit: int = 10) -> list[dict[str, object]]:
+    """Actors whose canonical name or any alias matches `query`, best first (one query).
+
+    Aliases list spellings in every script (Муттаки, Muttaqi, Mottaki), so a folded substring
+    match finds most; a fuzzy match (rapidfuzz) catches spellings and Russian inflections the
+    aliases do not list ("Муттаки" typed as "Мутаки", "Амир Ханом").
+    """
+    key = normalize_name(query)
+    if len(key) < 2:
+        return []
+    best: dict[int, tuple[float, str, ActorAlias]] = {}
+    aliases = ActorAlias.objects.select_related("actor__country").only(
+        "name", "normalized", "actor__name", "actor__slug", "actor__taliban", "actor__country"
+    )
+    for alias in aliases:
+        candidates = [(alias.normalized, alias.name), (normalize_name(alias.actor.name), "")]
+        for text, shown in candidates:
+            if text.startswith(key) or f" {key}" in f" {text}":
+                score = 100.0 if text.startswith(key) else 95.0
+            elif key in text:
+                score = 90.0
+            elif len(key) >= 4:
+                score = (
+                    fuzz.partial_ratio(key, text) if len(key) < len(text) else fuzz.ratio(key, text)
+                )
+                if score < 80:
+                    continue
+            else:
+                continue
+            if score > best.get(alias.actor_id, (0.0, "", alias))[0]:
+                best[alias.actor_id] = (score, shown, alias)
+    ranked = sorted(best.values(), key=lambda item: (-item[0], item[2].actor.name))[:limit]
+    return [
+        {
+            "id": alias.actor_id,
+            "name": alias.actor.name,
+            "side": "taliban" if alias.actor.taliban else "country",
+            "side_label": alias.actor.side_label,
+            "matched": shown if shown and shown != alias.actor.name else "",
+        }
+        for _score, shown, alias in ranked
+    ]

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django import template
 
-from accounts.roles import is_editor
+from accounts.roles import is_admin, is_editor
 from stances.models import Participant
 from stances.timeline import participant_role
 from stances.vocabulary import Level, TopicCode
@@ -50,3 +50,9 @@ def role_at(participant: Participant, date: dt.date) -> str:
 def can_edit(user: object) -> bool:
     """Whether the user may edit records (the editors or admins group)."""
     return is_editor(user)
+
+
+@register.filter
+def can_delete(user: object) -> bool:
+    """Whether the user may delete and restore records (the admins group)."""
+    return is_admin(user)

@@ -74,8 +74,17 @@ class StanceCitationInline(ContactCitationInline):
     fk_name = "stance_change"
 
 
+class RecordAdmin(SimpleHistoryAdmin):
+    """An admin save is a new version too, so an editor's open form sees it as a conflict."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            obj.version = type(obj).objects.values_list("version", flat=True).get(pk=obj.pk) + 1
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
+class ContactAdmin(RecordAdmin):
     list_display = [
         "date",
         "display_date",
@@ -111,7 +120,7 @@ class ContactAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StanceChange)
-class StanceChangeAdmin(SimpleHistoryAdmin):
+class StanceChangeAdmin(RecordAdmin):
     list_display = [
         "date",
         "display_date",

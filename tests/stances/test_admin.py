@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.admin.sites import site
 from django.contrib.auth.models import User
 
 from stances.models import Contact
@@ -109,3 +110,14 @@ def test_levels_are_derived_from_the_participants_roles_at_the_date(kz):
         "country": "deputy_head_of_government",
         "taliban": "deputy_head_of_government",
     }
+
+
+def test_an_admin_save_is_a_new_version_so_open_forms_see_a_conflict(kz, rf, admin_user):
+    contact = ContactFactory(country=kz)
+    model_admin = site._registry[Contact]
+    request = rf.post("/")
+    request.user = admin_user
+    contact.summary = "Changed in the admin."
+    model_admin.save_model(request, contact, form=None, change=True)
+    contact.refresh_from_db()
+    assert contact.version == 2

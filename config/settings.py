@@ -214,9 +214,16 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 # Redis redelivers an unacknowledged task after the visibility timeout: it must exceed the
 # longest task, or a slow task would run twice at once.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 4}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT * 4)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic work, declared once: celery beat polls every active feed (articles/tasks.py).
+FEED_POLL_MINUTES = env_int("FEED_POLL_MINUTES", 15)
+CELERY_BEAT_SCHEDULE = {
+    "poll-feeds": {"task": "articles.tasks.feeds_poll", "schedule": FEED_POLL_MINUTES * 60.0},
+}
 
 # Security. Production defaults pass `manage.py check --deploy`; each can be relaxed by env
 # (e.g. SECURE_SSL_REDIRECT=false when a proxy terminates TLS and redirects itself).

@@ -92,9 +92,12 @@ INSTALLED_APPS = [
     "stances",
     "articles",
     "accounts",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    # First, so its one line per request covers everything below (ops/logs.py).
+    "ops.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -223,6 +226,7 @@ CELERY_TIMEZONE = TIME_ZONE
 FEED_POLL_MINUTES = env_int("FEED_POLL_MINUTES", 15)
 CELERY_BEAT_SCHEDULE = {
     "poll-feeds": {"task": "articles.tasks.feeds_poll", "schedule": FEED_POLL_MINUTES * 60.0},
+    "worker-heartbeat": {"task": "ops.tasks.heartbeat", "schedule": 60.0},
 }
 
 # Security. Production defaults pass `manage.py check --deploy`; each can be relaxed by env
@@ -255,14 +259,41 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# Logs go to stderr: one JSON object per line in production (LOG_FORMAT=json, the default with
+# DEBUG off), readable lines in development. Every line carries the request or task id, and
+# passwords in URLs and the secret key are masked (ops/logs.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "ops.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "ops.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(id)s] %(message)s",
+        },
+        "json": {"()": "ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The request middleware logs every request once; runserver's own line would repeat it.
+        "django.server": {"level": "WARNING"},
+    },
 }
+# Celery keeps Django's logging configuration instead of installing its own handlers.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# /readyz: the worker heartbeat (ops/tasks.py, sent by beat every minute) must be this recent.
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env_int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", 300)
 
 # Hosts the article fetch (articles/pipeline/fetch.py) may reach even though they resolve to
 # private or loopback addresses. Empty in production; tests use their 127.0.0.1 server.

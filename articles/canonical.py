@@ -2,7 +2,8 @@
 
 Two links to the same report should compare equal: the scheme and host are lower-cased, default
 ports, fragments and tracking parameters dropped, the remaining query sorted, and AMP variants
-(`…/amp`, `…/amp/`, `?amp=1`, `?outputType=amp`) folded into the plain page.
+(`…/amp`, `…/amp/`, `?amp=1`, `?outputType=amp`) and mobile hosts (`m.`, `mobile.`) folded into
+the plain page.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ TRACKING_PARAMETERS = frozenset(
 )
 AMP_PARAMETERS = frozenset({"amp", "outputtype"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# Host prefixes of a site's mobile copy: `m.kun.uz/news/1` is the report at `kun.uz/news/1`.
+# `www.` is not folded: stored canonical URLs keep it, and sites serve both under one of them.
+MOBILE_PREFIXES = ("m.", "mobile.")
 
 
 class InvalidURL(ValueError):
@@ -25,7 +29,7 @@ def canonicalize_url(url: str) -> str:
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.hostname:
         raise InvalidURL(f"Not an absolute http(s) URL: {url!r}")
-    host = parts.hostname.lower().rstrip(".")
+    host = _desktop_host(parts.hostname.lower().rstrip("."))
     netloc = host if parts.port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{parts.port}"
 
     path = parts.path or "/"
@@ -42,6 +46,14 @@ def canonicalize_url(url: str) -> str:
         and key.lower() not in AMP_PARAMETERS
     )
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def _desktop_host(host: str) -> str:
+    for prefix in MOBILE_PREFIXES:
+        # "m.kun.uz" is a mobile copy; "m.uz" would be a whole domain, kept as it is.
+        if host.startswith(prefix) and host.count(".") > 1:
+            return host.removeprefix(prefix)
+    return host
 
 
 # Sub-domains that name a copy of the same site, not a separate edition.

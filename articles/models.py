@@ -179,7 +179,8 @@ class Article(models.Model):
         return reverse("articles:article", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
-        if not self.url:
+        # Pasted text has no web address: its identity is the hash of its text (urn:sha256:…).
+        if not self.url or self.origin == ArticleOrigin.PASTED_TEXT:
             return
         try:
             self.canonical_url = canonicalize_url(self.url)

@@ -34,6 +34,23 @@ FILES = {
     "/article/news-ru.html": ("article-news-ru.html", "text/html; charset=utf-8"),
     "/article/no-meta.html": ("article-no-meta.html", "text/html; charset=utf-8"),
     "/article/broken.html": ("article-broken.html", "text/html; charset=utf-8"),
+    # The ingestion pipeline's pages (tests/articles/test_ingest.py).
+    "/pipeline/uz-saidov-kabul.html": ("pipeline/uz-saidov-kabul.html", "text/html; charset=utf-8"),
+    "/pipeline/uz-saidov-kabul-rewrite.html": (
+        "pipeline/uz-saidov-kabul-rewrite.html",
+        "text/html; charset=utf-8",
+    ),
+    "/pipeline/kz-nurtleu-astana.html": (
+        "pipeline/kz-nurtleu-astana.html",
+        "text/html; charset=utf-8",
+    ),
+    "/pipeline/kz-wheat-harvest.html": (
+        "pipeline/kz-wheat-harvest.html",
+        "text/html; charset=utf-8",
+    ),
+    # Windows-1251 declared nowhere: neither in the header nor in the document.
+    "/pipeline/kz-cp1251-undeclared.html": ("pipeline/kz-cp1251-undeclared.html", "text/html"),
+    "/pipeline/feed-malformed.rss": ("pipeline/feed-malformed.rss", "application/rss+xml"),
 }
 
 
@@ -164,6 +181,55 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
     "/conditional": _conditional,
     "/host": lambda h: h.send_body(h.headers.get("Host", "").encode(), "text/plain"),
 }
+
+
+def _pipeline_feed(name: str, content_type: str) -> Callable[[Handler], None]:
+    """A feed fixture whose links point back at this server (`{{BASE}}`, `{{PORT}}`), served
+    with an ETag and a Last-Modified and answering 304 to either."""
+
+    def serve(handler: Handler) -> None:
+        state = handler.server_state
+        body = (
+            (FIXTURES / "pipeline" / name)
+            .read_text(encoding="utf-8")
+            .replace("{{BASE}}", state.url(""))
+            .replace("{{PORT}}", str(state.port))
+            .encode()
+        )
+        etag = f'"{name}-v1"'
+        if (
+            handler.headers.get("If-None-Match") == etag
+            or handler.headers.get("If-Modified-Since") == LAST_MODIFIED
+        ):
+            handler.send_response(304)
+            handler.send_header("ETag", etag)
+            handler.end_headers()
+            return
+        handler.send_response(200)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("ETag", etag)
+        handler.send_header("Last-Modified", LAST_MODIFIED)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return serve
+
+
+def _broken_html(handler: Handler) -> None:
+    """Truncated markup and binary junk: no text a reader could use."""
+    handler.send_body(b"<html><head><title>\x00\x9f\xff<div<<p\x01\x02 \xfe\xfe</ti", "text/html")
+
+
+ROUTES.update(
+    {
+        "/pipeline/feed.rss": _pipeline_feed("feed.rss", "application/rss+xml; charset=utf-8"),
+        "/pipeline/feed.atom": _pipeline_feed("feed.atom", "application/atom+xml"),
+        "/pipeline/feed-ssrf.rss": _pipeline_feed("feed-ssrf.rss", "application/rss+xml"),
+        "/pipeline/empty.html": lambda h: h.send_body(b"", "text/html; charset=utf-8"),
+        "/pipeline/broken.html": _broken_html,
+    }
+)
 
 
 @pytest.fixture(scope="session")

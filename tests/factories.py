@@ -7,7 +7,7 @@ import datetime as dt
 import factory
 from django.contrib.auth.models import Group, User
 
-from articles.models import Article, Citation, Outlet
+from articles.models import Article, Citation, Outlet, Suggestion
 from stances.models import (
     Actor,
     ActorAlias,
@@ -141,3 +141,24 @@ def person(username: str, *groups: str) -> User:
     for name in groups:
         user.groups.add(Group.objects.get(name=name))
     return user
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Suggestion
+
+    article = factory.SubFactory(
+        ArticleFactory,
+        text="Вступление. Посол Казахстана встретился в Кабуле с Амир Ханом Муттаки. Конец.",
+    )
+    fingerprint = factory.Sequence(lambda n: f"{n:064x}")
+    kind = "contact"
+    country = factory.SubFactory(CountryFactory)
+    contact_type = "meeting"
+    date = dt.date(2021, 9, 26)
+    date_precision = "day"
+    location = "Kabul"
+    participants = factory.LazyFunction(list)
+    topics = factory.LazyFunction(lambda: ["trade"])
+    evidence = "Посол Казахстана встретился в Кабуле с Амир Ханом Муттаки."
+    confidence = 0.9

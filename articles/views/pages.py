@@ -18,7 +18,7 @@ from stances.models import public_q
 from stances.pagecache import cache_public_page
 from stances.text import one_line
 
-from .models import Article
+from ..models import Article
 
 
 def supports_summary(article: Article, records: int) -> str:

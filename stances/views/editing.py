@@ -21,7 +21,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import admin_required, editor_required
 from articles.canonical import InvalidURL
 from articles.models import Article, Citation
+from articles.queueing import take_failures
+from articles.review import (
+    AlreadyDecided,
+    pending_suggestion,
+    suggestion_accept,
+    suggestion_initial,
+)
 from articles.services import article_fetch_enqueue, article_register
+from articles.views.review import QUEUE_DOWN
 
 from ..editing import (
     CitationInput,
@@ -89,9 +97,33 @@ def _citation_inputs(citations: Any) -> list[CitationInput]:
     ]
 
 
-def _enqueue_fetches(inputs: list[CitationInput]) -> None:
+def _enqueue_fetches(request: HtmxHttpRequest, inputs: list[CitationInput]) -> None:
     for item in inputs:
         article_fetch_enqueue(article=item.article)
+    if take_failures():
+        messages.warning(request, QUEUE_DOWN)
+
+
+def _suggestion_param(request: HtmxHttpRequest) -> str:
+    value = request.POST.get("suggestion") or request.GET.get("suggestion") or ""
+    return value if value.isdigit() else ""
+
+
+def _accept_suggestion(request: HtmxHttpRequest, before: Record | None, saved: Record) -> None:
+    """A new record saved from a suggestion's pre-filled form accepts that suggestion."""
+    if before is not None:
+        return
+    suggestion = pending_suggestion(request.POST.get("suggestion"))
+    if suggestion is None:
+        if request.POST.get("suggestion"):
+            messages.warning(request, _("The suggestion had already been decided by someone else."))
+        return
+    try:
+        suggestion_accept(suggestion=suggestion, editor=request.user, record=saved)
+    except AlreadyDecided:
+        messages.warning(request, _("The suggestion had already been decided by someone else."))
+    else:
+        messages.info(request, _("Suggestion accepted."))
 
 
 def _record_fields(form: Any) -> dict[str, Any]:
@@ -105,14 +137,30 @@ def _record_fields(form: Any) -> dict[str, Any]:
 # Contacts ---------------------------------------------------------------------------------------
 
 
+def _suggested(request: HtmxHttpRequest, record: Record | None) -> dict[str, Any] | None:
+    """The initial values of a new record accepted from a review-queue suggestion."""
+    if record is not None or request.method != "GET" or "suggestion" not in request.GET:
+        return None
+    suggestion = pending_suggestion(request.GET["suggestion"])
+    return suggestion_initial(suggestion) if suggestion else None
+
+
+def _with_rows(formset: Any, rows: list[dict[str, Any]]) -> Any:
+    """An unbound formset starting with `rows` (its extra forms sized to hold them)."""
+    if rows:
+        formset.initial_extra = rows
+        formset.extra = len(rows)
+    return formset
+
+
 def _contact_forms(request: HtmxHttpRequest, contact: Contact | None, data: QueryDict | None):
     actors = actors_by_id()
     instance = contact or Contact()
-    form = ContactForm(
-        data,
-        instance=contact,
-        initial=None if contact else _initial_from_query(request, ("country",)),
-    )
+    suggested = _suggested(request, contact) if data is None else None
+    initial = None if contact else _initial_from_query(request, ("country",))
+    if suggested:
+        initial = suggested["form"]
+    form = ContactForm(data, instance=contact, initial=initial)
     participants = ContactParticipantFormSet(
         data,
         instance=instance,
@@ -123,6 +171,9 @@ def _contact_forms(request: HtmxHttpRequest, contact: Contact | None, data: Quer
     citations = ContactCitationFormSet(
         data, instance=instance, prefix="citations", queryset=citations_queryset()
     )
+    if suggested:
+        _with_rows(participants, suggested["participants"])
+        _with_rows(citations, suggested["citations"])
     return form, participants, citations
 
 
@@ -150,6 +201,7 @@ def _render_contact_form(
         "participants": participants,
         "citations": citations,
         "conflict": conflict,
+        "suggestion_id": _suggestion_param(request),
     }
     return render(request, "stances/contact_form.html", context, status=status)
 
@@ -202,11 +254,12 @@ def _contact_submit(request: HtmxHttpRequest, contact: Contact | None) -> HttpRe
     except ValidationError as exc:
         form.add_error(None, exc)
         return _render_contact_form(request, contact, forms, status=422)
-    _enqueue_fetches(inputs)
+    _enqueue_fetches(request, inputs)
     messages.success(
         request,
         _("Contact saved (version %(version)s).") % {"version": saved.version},
     )
+    _accept_suggestion(request, contact, saved)
     return HttpResponseRedirect(saved.get_absolute_url())
 
 
@@ -250,14 +303,16 @@ def contact_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _stance_forms(request: HtmxHttpRequest, change: StanceChange | None, data: QueryDict | None):
-    form = StanceChangeForm(
-        data,
-        instance=change,
-        initial=None if change else _initial_from_query(request, ("country", "dimension")),
-    )
+    suggested = _suggested(request, change) if data is None else None
+    initial = None if change else _initial_from_query(request, ("country", "dimension"))
+    if suggested:
+        initial = suggested["form"]
+    form = StanceChangeForm(data, instance=change, initial=initial)
     citations = StanceCitationFormSet(
         data, instance=change or StanceChange(), prefix="citations", queryset=citations_queryset()
     )
+    if suggested:
+        _with_rows(citations, suggested["citations"])
     return form, citations
 
 
@@ -270,7 +325,13 @@ def _render_stance_form(
 ) -> HttpResponse:
     form, citations = forms
     attach_articles(citations)
-    context = {"change": change, "form": form, "citations": citations, "conflict": conflict}
+    context = {
+        "change": change,
+        "form": form,
+        "citations": citations,
+        "conflict": conflict,
+        "suggestion_id": _suggestion_param(request),
+    }
     return render(request, "stances/stance_form.html", context, status=status)
 
 
@@ -305,10 +366,11 @@ def _stance_submit(request: HtmxHttpRequest, change: StanceChange | None) -> Htt
     except ValidationError as exc:
         form.add_error(None, exc)
         return _render_stance_form(request, change, forms, status=422)
-    _enqueue_fetches(inputs)
+    _enqueue_fetches(request, inputs)
     messages.success(
         request, _("Stance change saved (version %(version)s).") % {"version": saved.version}
     )
+    _accept_suggestion(request, change, saved)
     return HttpResponseRedirect(saved.get_absolute_url())
 
 
@@ -428,4 +490,5 @@ def citation_article(request: HtmxHttpRequest) -> HttpResponse:
         else:
             article_fetch_enqueue(article=article)
             context["article"] = article
+            context["queue_down"] = take_failures() > 0
     return render(request, "stances/_citation_article.html", context)

@@ -627,5 +627,6 @@ def test_the_edit_form_runs_a_fixed_number_of_queries(
             assert as_editor.get(f"/contacts/{contact.pk}/edit/").status_code == 200
         counts.append(len(captured))
     # Session, user, groups, the contact, topics, citations, participants, actors, topics
-    # (choices), countries (two selects), articles of the citation rows: whatever the rows.
-    assert counts[0] == counts[1] == 13
+    # (choices), countries (two selects), articles of the citation rows, and the navigation's
+    # pending-suggestion count: whatever the rows.
+    assert counts[0] == counts[1] == 14

@@ -170,8 +170,9 @@ def test_the_history_page_runs_a_fixed_number_of_queries(client, kz, editor):
         with CaptureQueriesContext(connection) as captured:
             assert client.get(f"/contacts/{contact.pk}/history/").status_code == 200
         counts.append(len(captured))
-    # Session, user, role check, the contact, its versions with users, their topics, countries.
-    assert counts == [7, 7]
+    # Session, user, role check, the contact, its versions with users, their topics, countries,
+    # and the navigation's pending-suggestion count.
+    assert counts == [8, 8]
 
 
 def test_recent_changes_runs_a_fixed_number_of_queries(client, kz, editor):
@@ -192,8 +193,9 @@ def test_recent_changes_runs_a_fixed_number_of_queries(client, kz, editor):
             assert client.get("/changes/").status_code == 200
         counts.append(len(captured))
     # Session, user, role check, count, the page of ids; then per kind its versions and, for
-    # kinds with edits (contact, stance change, actor), the versions before them.
-    assert counts == [13, 13]
+    # kinds with edits (contact, stance change, actor), the versions before them; the
+    # navigation's pending-suggestion count.
+    assert counts == [14, 14]
 
 
 def test_record_pages_link_to_their_history_for_editors_only(client, kz):

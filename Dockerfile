@@ -26,4 +26,5 @@ RUN DEBUG=false SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-0000 
 USER app
 ENV DEBUG=false PORT=8000
 EXPOSE 8000
-CMD ["sh", "-c", "gunicorn config.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --access-logfile - --forwarded-allow-ips '*'"]
+# No gunicorn access log: the app logs one JSON line per request itself (ops/logs.py).
+CMD ["sh", "-c", "gunicorn config.wsgi --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-3} --forwarded-allow-ips '*'"]

@@ -57,6 +57,9 @@ def env_int(name: str, default: int) -> int:
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+# Rotation (docs/operations.md): the previous key(s), comma-separated, still verify sessions and
+# signed values while new ones are signed with SECRET_KEY.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 if not SECRET_KEY and DEBUG:
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
 if not DEBUG and (
@@ -227,7 +230,11 @@ FEED_POLL_MINUTES = env_int("FEED_POLL_MINUTES", 15)
 CELERY_BEAT_SCHEDULE = {
     "poll-feeds": {"task": "articles.tasks.feeds_poll", "schedule": FEED_POLL_MINUTES * 60.0},
     "worker-heartbeat": {"task": "ops.tasks.heartbeat", "schedule": 60.0},
+    "pipeline-resume": {"task": "articles.tasks.pipeline_resume", "schedule": 60.0},
 }
+# An article waiting this long in the pipeline (its task lost to a crash or a broker outage) is
+# queued again by the `pipeline_resume` task (articles/services.py).
+PIPELINE_RESUME_AFTER_SECONDS = env_int("PIPELINE_RESUME_AFTER_SECONDS", 600)
 
 # Security. Production defaults pass `manage.py check --deploy`; each can be relaxed by env
 # (e.g. SECURE_SSL_REDIRECT=false when a proxy terminates TLS and redirects itself).

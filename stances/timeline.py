@@ -10,18 +10,20 @@ what an item shows prefetched.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
 from django import forms
 from django.db.models import CharField, Prefetch, Q, QuerySet, Value
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Citation
 
 from .dates import display_date, period_start
-from .models import Actor, Contact, Country, Participant, StanceChange, public_q
+from .models import Actor, Contact, Country, Participant, Position, StanceChange, public_q
 from .vocabulary import LEVEL_RANK, ContactType, Level, Precision, TopicCode, Verification
 
 PER_PAGE = 40
@@ -365,33 +367,119 @@ EXPORT_COLUMNS = [
 MULTI_SEPARATOR = " | "
 
 
-def _citation_dicts(record: Contact | StanceChange) -> list[dict[str, Any]]:
-    return [
-        {
-            "url": citation.article.url,
-            "article": citation.article.get_absolute_url(),
-            "outlet": citation.article.outlet.name if citation.article.outlet else "",
-            "published": citation.article.published_date,
-            "language": citation.article.language,
-            "title": citation.article.title,
-            "quote": citation.quote,
-        }
-        for citation in record.citations.all()
-    ]
+def _citations_by_record(link: str, ids: QuerySet) -> dict[int, list[dict[str, Any]]]:
+    """Citations of every exported record of one kind, in the order they were added."""
+    article_url = reverse("articles:article", kwargs={"pk": 0})[:-2]  # "/articles/"
+    rows = (
+        Citation.objects.filter(**{f"{link}__in": ids})
+        .order_by("id")
+        .values_list(
+            f"{link}_id",
+            "quote",
+            "article_id",
+            "article__url",
+            "article__outlet__name",
+            "article__published_date",
+            "article__language",
+            "article__title",
+        )
+    )
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for record_id, quote, article_id, url, outlet, published, language, title in rows:
+        out[record_id].append(
+            {
+                "url": url,
+                "article": f"{article_url}{article_id}/",
+                "outlet": outlet or "",
+                "published": published,
+                "language": language,
+                "title": title,
+                "quote": quote,
+            }
+        )
+    return out
+
+
+def _participants_by_contact(ids: QuerySet, dates: dict[int, dt.date]) -> dict[int, list]:
+    """Participants of every exported contact (as the contact page orders them), each with the
+    role as reported or else the position the actor held on the contact's date."""
+    rows = list(
+        Participant.objects.filter(contact__in=ids)
+        .order_by("side", "id")
+        .values_list("contact_id", "actor_id", "side", "role", "actor__name", "actor__slug")
+    )
+    positions: dict[int, list[Position]] = defaultdict(list)
+    if any(not role for _c, _a, _s, role, _n, _sl in rows):
+        actors = Participant.objects.filter(contact__in=ids, role="").values("actor_id")
+        for position in Position.objects.filter(actor__in=actors):
+            positions[position.actor_id].append(position)
+    out: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for contact_id, actor_id, side, role, name, slug in rows:
+        if not role:
+            date = dates[contact_id]
+            held = [p for p in positions.get(actor_id, []) if p.held_on(date)]
+            best = max(held, key=lambda p: (p.rank, p.start or dt.date.min), default=None)
+            role = best.title if best else ""
+        out[contact_id].append({"actor": name, "actor_slug": slug, "side": side, "role": role})
+    return out
 
 
 def export_records(
     country: Country, filters: TimelineFilters, *, base_url: str
 ) -> list[dict[str, Any]]:
     """Every record the filters match (not only one page), as JSON-ready dicts, in the
-    timeline's order; 8 queries whatever their number."""
-    contacts = contact_prefetches(filtered_contacts(country, filters).distinct())
-    changes = stance_prefetches(filtered_stance_changes(country, filters).distinct())
+    timeline's order. A fixed number of flat queries whatever the number of records: related
+    rows are selected by subquery and read as tuples, not as model instances (an export of a
+    few thousand records would otherwise spend most of its time building objects)."""
+    contact_ids = filtered_contacts(country, filters).values("pk")
+    change_ids = filtered_stance_changes(country, filters).values("pk")
+    contacts = list(
+        Contact.objects.filter(pk__in=contact_ids).only(
+            "id",
+            "country_id",
+            "date",
+            "date_precision",
+            "summary",
+            "verification",
+            "notes",
+            "type",
+            "direction",
+            "location_city",
+            "location_country_id",
+            "level_country",
+            "level_taliban",
+        )
+    )
+    changes = list(
+        StanceChange.objects.filter(pk__in=change_ids).only(
+            "id",
+            "country_id",
+            "date",
+            "date_precision",
+            "summary",
+            "verification",
+            "notes",
+            "dimension",
+            "value",
+        )
+    )
+    topics: dict[int, list[str]] = defaultdict(list)
+    for contact_id, code in (
+        Contact.topics.through.objects.filter(contact__in=contact_ids)
+        .order_by("topic_id")
+        .values_list("contact_id", "topic_id")
+    ):
+        topics[contact_id].append(code)
+    participants = _participants_by_contact(contact_ids, {c.pk: c.date for c in contacts})
+    contact_citations = _citations_by_record("contact", contact_ids)
+    change_citations = _citations_by_record("stance_change", change_ids)
+
     records: list[Contact | StanceChange] = [*contacts, *changes]
     newest = filters.order != Order.OLDEST
     records.sort(key=lambda r: (r.date, r.pk), reverse=newest)
     out = []
     for record in records:
+        is_contact = isinstance(record, Contact)
         common = {
             "id": record.pk,
             "url": base_url + record.get_absolute_url(),
@@ -402,9 +490,9 @@ def export_records(
             "summary": record.summary,
             "verification": record.verification,
             "notes": record.notes,
-            "citations": _citation_dicts(record),
+            "citations": (contact_citations if is_contact else change_citations).get(record.pk, []),
         }
-        if isinstance(record, Contact):
+        if is_contact:
             out.append(
                 {
                     "record_type": "contact",
@@ -415,16 +503,8 @@ def export_records(
                     "location_country": record.location_country_id or "",
                     "level_country": record.level_country,
                     "level_taliban": record.level_taliban,
-                    "topics": [topic.code for topic in record.topics.all()],
-                    "participants": [
-                        {
-                            "actor": p.actor.name,
-                            "actor_slug": p.actor.slug,
-                            "side": p.side,
-                            "role": participant_role(p, record.date),
-                        }
-                        for p in record.participants.all()
-                    ],
+                    "topics": topics.get(record.pk, []),
+                    "participants": participants.get(record.pk, []),
                 }
             )
         else:

@@ -57,9 +57,10 @@ CONTACT_TRIGGERS: list[tuple[str, tuple[str, ...]]] = [
         r"(?:[\w-]+ ){0,6}?(?:помощ|груз)\w*",
         r"(?:передал|передан|доставил|доставлен|отправил)\w* (?:\w+ ){0,5}?(?:тонн|вагон|грузовик|"
         r"фур)\w*",
-        r"(?:handed over|delivered|sent|dispatched|donated) (?:\w+ ){0,5}?(?:trucks|tons|tonnes|"
+        # Quantities carry separators: "5,000 tonnes", "1.5 thousand tons".
+        r"(?:handed over|delivered|sent|dispatched|donated) (?:[\w,.]+ ){0,5}?(?:trucks|tons|tonnes|"
         r"wagons|truckloads|shipments?) of",
-        r"(?:delivered|handed over|sent|dispatched|shipped|donated|provided)\s+(?:\w+\s+){0,6}?"
+        r"(?:delivered|handed over|sent|dispatched|shipped|donated|provided)\s+(?:[\w,.]+\s+){0,6}?"
         r"(?:humanitarian (?:aid|assistance|cargo|supplies)|aid)",
         r"(?:humanitarian (?:aid|assistance|cargo|supplies|convoy))\s+(?:\w+\s+){0,4}?"
         r"(?:was |were |has been |have been )?(?:delivered|handed over|sent|dispatched|arrived)",
@@ -132,13 +133,14 @@ NEGATED = compile_any(
      r"no (?:contacts?|meetings?) (?:\w+ ){0,3}?(?:reported|known)"),
     ignore_case=True,
 )  # fmt: skip
+# "may" is a hedge only in lower case: the month "May" must not make a report sound uncertain.
 FUTURE = compile_any(
     (r"планиру\w*", r"намерен\w*", r"собира\w*ся", r"состоится", r"пройд[её]т", r"будут?\b",
      r"ожида\w*ся", r"предстоящ\w*", r"предполага\w*", r"может\b", r"могут\b", r"могли бы",
      r"рассчитыва\w*", r"готов\w* (?:к|провести|принять|подписать)", r"договорились (?:о|провести)",
      r"пригласил\w*", r"призвал\w*", r"призыва\w*", r"предложил\w*",
      r"will\b", r"would\b", r"plans? to", r"planning", r"is to\b", r"are to\b", r"expected to",
-     r"to be held", r"scheduled", r"upcoming", r"intends?\b", r"could\b", r"may\b", r"might\b",
+     r"to be held", r"scheduled", r"upcoming", r"intends?\b", r"could\b", r"(?-i:may)\b", r"might\b",
      r"invited", r"proposed", r"ready to", r"called on", r"calls? for", r"urged", r"urging",
      r"\bto (?:launch|start|begin|hold|visit|sign|meet)", r"would like"),
     ignore_case=True,

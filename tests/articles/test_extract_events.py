@@ -293,3 +293,16 @@ def test_it_reads_html_through_the_page_parser(registry):
         ("TM", "staff_accepted", dt.date(2022, 3, 17))
     ]
     assert all(e.kind == "stance_change" for e in result.events)
+
+
+def test_the_month_may_is_not_taken_for_a_hedge_and_quantities_may_carry_separators(registry):
+    text = (
+        "Kazakhstan on 3 May 2024 handed over 5,000 tonnes of flour to Taliban officials in "
+        "Hairatan, the Kazakh embassy in Kabul said."
+    )
+    result = extract(registry, text, dt.date(2024, 5, 6))
+    assert [(e.country, e.type, e.date) for e in result.events] == [
+        ("KZ", "aid", dt.date(2024, 5, 3))
+    ]
+    hedged = extract(registry, "Kazakhstan may send aid to the Taliban next month.", None)
+    assert hedged.events == []

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so its one line per request covers everything below (ops/logs.py).
     "ops.logs.RequestLogMiddleware",
+    "ops.middleware.StripNulMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,7 +222,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 # Redis redelivers an unacknowledged task after the visibility timeout: it must exceed the
 # longest task, or a slow task would run twice at once.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT * 4)
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT * 4),
+    # A running worker looks for tasks whose worker died every 10 s (kombu's default scans only
+    # every tenth look, about every 100 s); the scan is one sorted-set range query.
+    "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE

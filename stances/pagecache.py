@@ -15,6 +15,7 @@ that bypass signals (bulk_create, queryset.update, raw deletes) must call
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -90,6 +91,34 @@ def _key(request: HttpRequest, version: int) -> str:
     return f"page:{version}:{get_language()}:{day}:{htmx}:{host}{request.path}?{query}"
 
 
+# Stands in a cached page for the CSP nonce of the request that rendered it; each reader served
+# from the cache gets a fresh nonce in its place, matching the nonce in its own CSP header (a
+# nonce shared by every reader would be one any reader could reuse).
+NONCE_PLACEHOLDER = b"__stancewatch_csp_nonce__"
+
+
+def _request_nonce(request: HttpRequest) -> Any:
+    return getattr(request, "_csp_nonce", None)
+
+
+def _without_nonce(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    nonce = _request_nonce(request)
+    if not nonce:  # never generated: the page uses none
+        return response
+    stored = copy.copy(response)
+    stored.content = response.content.replace(str(nonce).encode(), NONCE_PLACEHOLDER)
+    return stored
+
+
+def _with_fresh_nonce(request: HttpRequest, cached: HttpResponse) -> HttpResponse:
+    if NONCE_PLACEHOLDER not in cached.content or _request_nonce(request) is None:
+        return cached
+    # Reading the lazy nonce generates it, so the CSP middleware puts it in the header.
+    nonce = str(_request_nonce(request)).encode()
+    cached.content = cached.content.replace(NONCE_PLACEHOLDER, nonce)
+    return cached
+
+
 def cache_public_page[V: Callable[..., HttpResponse]](view: V) -> V:
     """Serve anonymous GETs of a page from the cache while the content version is unchanged."""
 
@@ -106,13 +135,14 @@ def cache_public_page[V: Callable[..., HttpResponse]](view: V) -> V:
             return view(request, *args, **kwargs)
         cache = caches["pages"]
         key = _key(request, content_version())
-        response = cache.get(key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code in (200, 301, 404) and not response.streaming:
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
-                cache.set(key, response, seconds)
+        cached = cache.get(key)
+        if cached is not None:
+            return _with_fresh_nonce(request, cached)
+        response = view(request, *args, **kwargs)
+        if response.status_code in (200, 301, 404) and not response.streaming:
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+            cache.set(key, _without_nonce(request, response), seconds)
         return response
 
     return wrapper  # type: ignore[return-value]

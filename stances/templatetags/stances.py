@@ -56,3 +56,11 @@ def can_edit(user: object) -> bool:
 def can_delete(user: object) -> bool:
     """Whether the user may delete and restore records (the admins group)."""
     return is_admin(user)
+
+
+@register.filter
+def http_url(value: str) -> str:
+    """The URL if it is http(s), else "": a stored address is never rendered as a link to
+    another scheme (javascript:, data:), whatever path it came in by."""
+    text = str(value or "")
+    return text if text.lower().startswith(("http://", "https://")) else ""

@@ -9,7 +9,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 MANAGE := $(UV) run --frozen python manage.py
 
-.PHONY: run test lint format venv uv migrate demo clean bench-pages
+.PHONY: run test lint format venv uv migrate demo clean bench-pages bench-extract eval load
 
 uv:
 	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
@@ -38,6 +38,20 @@ test: venv tests/browser/node_modules
 
 bench-pages: venv
 	$(UV) run --frozen python bench/pages.py
+
+# Extraction speed and memory on the evaluation set, beside news-please, then (with REDIS_URL)
+# the seconds from a feed poll to a visible suggestion through a real worker (bench/README.md).
+bench-extract: venv
+	$(UV) run --frozen python bench/extract.py
+	$(UV) run --frozen python bench/feed_latency.py
+
+# 60 s at 32 clients against gunicorn on PostgreSQL with 20k synthetic contacts (bench/README.md).
+load: venv
+	$(UV) run --frozen python bench/load.py
+
+# Precision and recall of `manage.py extract` on the project's evaluation set.
+eval: venv
+	$(UV) run --frozen python bench/eval.py
 
 lint: venv
 	$(UV) run --frozen ruff check .

@@ -234,7 +234,10 @@ FEED_POLL_MINUTES = env_int("FEED_POLL_MINUTES", 15)
 CELERY_BEAT_SCHEDULE = {
     "poll-feeds": {"task": "articles.tasks.feeds_poll", "schedule": FEED_POLL_MINUTES * 60.0},
     "worker-heartbeat": {"task": "ops.tasks.heartbeat", "schedule": 60.0},
-    "pipeline-resume": {"task": "articles.tasks.pipeline_resume", "schedule": 60.0},
+    "pipeline-resume": {
+        "task": "articles.tasks.pipeline_resume",
+        "schedule": float(env_int("PIPELINE_RESUME_EVERY_SECONDS", 60)),
+    },
 }
 # An article waiting this long in the pipeline (its task lost to a crash or a broker outage) is
 # queued again by the `pipeline_resume` task (articles/services.py).

@@ -28,7 +28,6 @@ from django.test import Client
 from articles.models import Article, Suggestion
 from articles.services import article_fill_metadata, article_register
 from stances.models import Actor, Contact, StanceChange
-from tests.browser.conftest import browser  # noqa: F401 (the session's Chromium)
 from tests.factories import (
     ActorFactory,
     AliasFactory,
@@ -254,7 +253,7 @@ class Visit:
 class Browser:
     """One browser context (anonymous or signed in) that opens pages and reports on each."""
 
-    def __init__(self, browser, base_url: str) -> None:  # noqa: F811 (the fixture's value)
+    def __init__(self, browser, base_url: str) -> None:
         self.context = browser.new_context(base_url=base_url, locale="en-GB")
         self.context.add_init_script(RECORD_VIOLATIONS)
         self.page = self.context.new_page()
@@ -311,7 +310,7 @@ class Browser:
 
 
 @pytest.fixture
-def anonymous(browser, live_server) -> Iterator[Browser]:  # noqa: F811
+def anonymous(browser, live_server) -> Iterator[Browser]:
     reader = Browser(browser, live_server.url)
     yield reader
     reader.close()
@@ -319,7 +318,7 @@ def anonymous(browser, live_server) -> Iterator[Browser]:  # noqa: F811
 
 
 @pytest.fixture
-def editor(browser, live_server) -> Iterator[Browser]:  # noqa: F811
+def editor(browser, live_server) -> Iterator[Browser]:
     reader = Browser(browser, live_server.url)
     yield reader
     reader.close()

@@ -338,7 +338,7 @@ def test_boosted_and_history_restore_requests_get_the_whole_page(client, history
         "0001-01-01",
         "9999-12-31",
         "%00",
-        "\x00",
+        "\x002024-06-3x",  # NUL is stripped before the view (ops/middleware.py); the rest fails
     ],
 )
 def test_a_refused_date_is_explained_and_the_matrix_falls_back_to_today(client, history, as_of):

@@ -36,14 +36,17 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script (bench/feed_latency.py): bench not importable yet
+    sys.path.insert(0, str(ROOT))
+
+from bench.pages import bench_database  # noqa: E402
+
 HOST = "127.0.0.1"  # the only host the site listens on and the worker is allowed to fetch from
 GOAL_SECONDS = 60  # the issue's aim for a 20-item feed
 DATABASE_COMMENT = "Temporary database of stancewatch bench/feed_latency.py; safe to drop."
@@ -456,11 +459,16 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with tempfile.TemporaryDirectory(prefix="stancewatch-feedbench-") as tmp:
         work = Path(tmp)
-        with bench_database(os.environ.get("DATABASE_URL", ""), work) as database_url:
+        with bench_database(
+            os.environ.get("DATABASE_URL", ""),
+            work,
+            suffix="_feedbench",
+            comment=DATABASE_COMMENT,
+            script="bench/feed_latency.py",
+        ) as database_url:
             env = worker_environment(database_url, broker_url, work)
             # This process reads the same database with the same settings as the worker.
             os.environ.update({k: v for k, v in env.items() if k != "PYTHONPYCACHEPREFIX"})
-            sys.path.insert(0, str(ROOT))
             import django
 
             django.setup()
@@ -605,68 +613,6 @@ def worker_environment(database_url: str, broker_url: str, work: Path) -> dict[s
         # an import-compilation benchmark.
         "PYTHONPYCACHEPREFIX": str(work / "pycache"),
     }
-
-
-@contextmanager
-def bench_database(configured_url: str, work: Path) -> Iterator[str]:
-    """A new, empty database for this run; dropped afterwards, whatever happens."""
-    scheme = urlsplit(configured_url).scheme
-    if scheme in ("postgres", "postgresql", "pgsql"):
-        with postgres_database(configured_url) as url:
-            yield url
-    elif scheme in ("", "sqlite"):
-        yield f"sqlite:///{work / 'feedbench.sqlite3'}"  # removed with the temporary folder
-    else:
-        raise SystemExit(f"bench/feed_latency.py runs on SQLite or PostgreSQL, not {scheme!r}.")
-
-
-@contextmanager
-def postgres_database(configured_url: str) -> Iterator[str]:
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    config = dj_database_url.parse(configured_url)
-    if not config["NAME"]:
-        raise SystemExit("DATABASE_URL names no database; the benchmark's is named after it.")
-    name = f"{config['NAME']}_feedbench"
-    server = {
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-        **config.get("OPTIONS", {}),
-    }
-    database = sql.Identifier(name)
-
-    def admin() -> psycopg.Connection:
-        return psycopg.connect(dbname="postgres", autocommit=True, **server)
-
-    with admin() as connection:
-        row = connection.execute(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-            [name],
-        ).fetchone()
-        if row is not None and row[0] != DATABASE_COMMENT:
-            raise SystemExit(
-                f"A database named {name} already exists and was not made by this benchmark; "
-                "drop it or point DATABASE_URL at another database name."
-            )
-        if row is not None:
-            connection.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(database))
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(database))
-        connection.execute(
-            sql.SQL("COMMENT ON DATABASE {} IS {}").format(database, sql.Literal(DATABASE_COMMENT))
-        )
-    try:
-        yield urlsplit(configured_url)._replace(path=f"/{name}").geturl()
-    finally:
-        from django.db import connections
-
-        connections.close_all()  # our own connection, before the drop
-        with admin() as connection:
-            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(database))
-        print(f"Dropped the benchmark database {name}.")
 
 
 if __name__ == "__main__":

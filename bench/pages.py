@@ -115,20 +115,31 @@ def main() -> int:
 
 
 @contextmanager
-def bench_database(configured_url: str, work: Path) -> Iterator[str]:
-    """A new, empty database for this run; dropped afterwards, whatever happens."""
+def bench_database(
+    configured_url: str,
+    work: Path,
+    *,
+    suffix: str = "_bench",
+    comment: str = DATABASE_COMMENT,
+    script: str = "bench/pages.py",
+) -> Iterator[str]:
+    """A new, empty database for this run; dropped afterwards, whatever happens. On PostgreSQL
+    it is named after the configured one plus `suffix` and carries `comment`, so a leftover of
+    a killed run is recognised (and replaced) while someone else's database is left alone."""
     scheme = urlsplit(configured_url).scheme
     if scheme in ("postgres", "postgresql", "pgsql"):
-        with postgres_database(configured_url) as url:
+        with postgres_database(configured_url, suffix=suffix, comment=comment) as url:
             yield url
     elif scheme in ("", "sqlite"):
         yield f"sqlite:///{work / 'bench.sqlite3'}"  # removed with the temporary folder
     else:
-        raise SystemExit(f"bench/pages.py runs on SQLite or PostgreSQL, not {scheme!r}.")
+        raise SystemExit(f"{script} runs on SQLite or PostgreSQL, not {scheme!r}.")
 
 
 @contextmanager
-def postgres_database(configured_url: str) -> Iterator[str]:
+def postgres_database(
+    configured_url: str, *, suffix: str = "_bench", comment: str = DATABASE_COMMENT
+) -> Iterator[str]:
     import dj_database_url
     import psycopg
     from psycopg import sql
@@ -136,7 +147,7 @@ def postgres_database(configured_url: str) -> Iterator[str]:
     config = dj_database_url.parse(configured_url)
     if not config["NAME"]:
         raise SystemExit("DATABASE_URL names no database; the benchmark's is named after it.")
-    name = f"{config['NAME']}_bench"
+    name = f"{config['NAME']}{suffix}"
     server = {
         "host": config.get("HOST") or None,
         "port": config.get("PORT") or None,
@@ -155,7 +166,7 @@ def postgres_database(configured_url: str) -> Iterator[str]:
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
             [name],
         ).fetchone()
-        if row is not None and row[0] != DATABASE_COMMENT:
+        if row is not None and row[0] != comment:
             raise SystemExit(
                 f"A database named {name} already exists and was not made by this benchmark; "
                 "drop it or point DATABASE_URL at another database name."
@@ -164,11 +175,14 @@ def postgres_database(configured_url: str) -> Iterator[str]:
             connection.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(database))
         connection.execute(sql.SQL("CREATE DATABASE {}").format(database))
         connection.execute(
-            sql.SQL("COMMENT ON DATABASE {} IS {}").format(database, sql.Literal(DATABASE_COMMENT))
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(database, sql.Literal(comment))
         )
     try:
         yield urlsplit(configured_url)._replace(path=f"/{name}").geturl()
     finally:
+        from django.db import connections
+
+        connections.close_all()  # our own connection (if Django opened one), before the drop
         with admin() as connection:
             connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(database))
         print(f"Dropped the benchmark database {name}.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -151,10 +152,14 @@ def get_actor_or_redirect(slug: str) -> Actor | HttpResponsePermanentRedirect:
     return HttpResponsePermanentRedirect(current.get_absolute_url())
 
 
+ACTOR_CONTACTS_PER_PAGE = 50
+
+
 @require_GET
 @cache_public_page
 def actor_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    # Four queries: the actor with its country, aliases, positions, and its published contacts.
+    # Five queries: the actor with its country, aliases, positions, the number of its published
+    # contacts and one page of them (newest first, 50 a page: some actors have hundreds).
     actor = get_actor_or_redirect(slug)
     if isinstance(actor, HttpResponse):
         return actor
@@ -163,8 +168,9 @@ def actor_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         .select_related("contact__country", "contact__location_country")
         .order_by("-contact__date", "-contact__id")
     )
+    page = Paginator(participations, ACTOR_CONTACTS_PER_PAGE).get_page(request.GET.get("page"))
     contacts = []
-    for participation in participations:
+    for participation in page:
         # The actor is the one already loaded, with its positions: no query per contact.
         participation.actor = actor
         role, _from_positions = role_on(participation, participation.contact.date)
@@ -176,8 +182,9 @@ def actor_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "aliases": [alias for alias in actor.aliases.all() if alias.name != actor.name],
         "positions": positions,
         "contacts": contacts,
+        "page": page,
         "canonical_url": request.build_absolute_uri(actor.get_absolute_url()),
-        "og_description": actor_summary(actor, current, len(contacts)),
+        "og_description": actor_summary(actor, current, page.paginator.count),
     }
     return render(request, "stances/actor_detail.html", context)
 

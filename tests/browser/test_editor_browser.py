@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, User
 
 from config.celery import app as celery_app
 from stances.models import Contact
+from stances.services import topics_ensure
 
 # The articles tests' local HTTP server (fixtures are found by the names imported here).
 from tests.articles.conftest import LocalServer, local_server, server  # noqa: F401
@@ -37,6 +38,8 @@ def article_server(server) -> LocalServer:  # noqa: F811 (the imported fixture)
 
 @pytest.fixture
 def registry(db):
+    # A transactional test that ran before may have flushed the rows migrations made.
+    topics_ensure()
     kz = CountryFactory(code="KZ", name_en="Kazakhstan", name_ru="Казахстан")
     muttaqi = TalibanActorFactory(name="Amir Khan Muttaqi", slug="amir-khan-muttaqi")
     for name in ("Amir Khan Muttaqi", "Muttaqi", "Mottaki", "Муттаки"):

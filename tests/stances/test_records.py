@@ -315,12 +315,16 @@ def test_the_actor_page_runs_a_fixed_number_of_queries(
 
     AliasFactory(actor=muttaqi, name="Муттаки", language="ru")
     contacts(2, 2022)
-    # The actor with its country, aliases, positions, and its published contacts.
-    with django_assert_num_queries(4):
+    # The actor with its country, aliases, positions, the count and a page of its contacts.
+    with django_assert_num_queries(5):
         assert client.get("/actors/amir-khan-muttaqi/").status_code == 200
-    contacts(18, 2023)
-    with django_assert_num_queries(4):
-        assert client.get("/actors/amir-khan-muttaqi/").status_code == 200
+    contacts(60, 2023)
+    with django_assert_num_queries(5):
+        page = client.get("/actors/amir-khan-muttaqi/").content.decode()
+    assert "62 published contacts" in page and "Page 1 of 2" in page
+    second = client.get("/actors/amir-khan-muttaqi/?page=2").content.decode()
+    assert second.count('class="contact-summary"') == 12
+    assert client.get("/actors/amir-khan-muttaqi/?page=x").status_code == 200
 
 
 # Article

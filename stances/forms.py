@@ -212,17 +212,6 @@ class ParticipantForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["actor"] = self.instance.actor_id
 
-    @property
-    def chosen_actor(self) -> Actor | None:
-        """The actor shown in the row (for the autocomplete's label), from data or instance."""
-        value = (
-            self.data.get(self.add_prefix("actor")) if self.is_bound else self.initial.get("actor")
-        )
-        try:
-            return self.actors.get(int(value)) if value else None
-        except (TypeError, ValueError):
-            return None
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         actor, new_name, side = (
@@ -292,21 +281,34 @@ class CitationForm(forms.ModelForm):
         super()._post_clean()
 
 
-class CitationFormSet(BaseInlineFormSet):
+class RowFormSet(BaseInlineFormSet):
+    """Inline rows keyed by a related object that may appear once (`key`: an article cited once,
+    an actor listed once), with the rows that will be saved."""
+
+    key: str = ""
+
+    def duplicate_message(self, obj: Any) -> str:
+        raise NotImplementedError
+
     def clean(self) -> None:
         super().clean()
         seen: set[int] = set()
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
                 continue
-            article = form.cleaned_data.get("article")
-            if article is None:
+            obj = form.cleaned_data.get(self.key)
+            if obj is None:
                 continue
-            if article.pk in seen:
-                form.add_error("url", _("This article is already cited above."))
-            seen.add(article.pk)
+            if obj.pk in seen:
+                form.add_error(self.error_field, self.duplicate_message(obj))
+            seen.add(obj.pk)
+
+    @property
+    def error_field(self) -> str:
+        return self.key
 
     def kept_forms(self) -> list[forms.Form]:
+        """Rows that were filled in or already exist, minus those marked for removal."""
         return [
             f
             for f in self.forms
@@ -315,27 +317,22 @@ class CitationFormSet(BaseInlineFormSet):
         ]
 
 
-class ParticipantFormSet(BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        seen: set[int] = set()
-        for form in self.forms:
-            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
-                continue
-            actor = form.cleaned_data.get("actor")
-            if actor is None:
-                continue
-            if actor.pk in seen:
-                form.add_error("actor", _("%(actor)s is listed twice.") % {"actor": actor})
-            seen.add(actor.pk)
+class CitationFormSet(RowFormSet):
+    key = "article"
 
-    def kept_forms(self) -> list[forms.Form]:
-        return [
-            f
-            for f in self.forms
-            if f.has_changed() or f.instance.pk
-            if not (hasattr(f, "cleaned_data") and f.cleaned_data.get("DELETE"))
-        ]
+    @property
+    def error_field(self) -> str:
+        return "url"  # the article is a hidden field: the error shows by the URL
+
+    def duplicate_message(self, obj: Any) -> str:
+        return _("This article is already cited above.")
+
+
+class ParticipantFormSet(RowFormSet):
+    key = "actor"
+
+    def duplicate_message(self, obj: Any) -> str:
+        return _("%(actor)s is listed twice.") % {"actor": obj}
 
 
 ContactParticipantFormSet = inlineformset_factory(

@@ -282,30 +282,8 @@ class CitationForm(forms.ModelForm):
 
 
 class RowFormSet(BaseInlineFormSet):
-    """Inline rows keyed by a related object that may appear once (`key`: an article cited once,
-    an actor listed once), with the rows that will be saved."""
-
-    key: str = ""
-
-    def duplicate_message(self, obj: Any) -> str:
-        raise NotImplementedError
-
-    def clean(self) -> None:
-        super().clean()
-        seen: set[int] = set()
-        for form in self.forms:
-            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
-                continue
-            obj = form.cleaned_data.get(self.key)
-            if obj is None:
-                continue
-            if obj.pk in seen:
-                form.add_error(self.error_field, self.duplicate_message(obj))
-            seen.add(obj.pk)
-
-    @property
-    def error_field(self) -> str:
-        return self.key
+    """Inline rows, with the rows that will be saved. An actor listed twice is caught by the
+    formset's own unique check (participant_once is unconditional)."""
 
     def kept_forms(self) -> list[forms.Form]:
         """Rows that were filled in or already exist, minus those marked for removal."""
@@ -318,25 +296,24 @@ class RowFormSet(BaseInlineFormSet):
 
 
 class CitationFormSet(RowFormSet):
-    key = "article"
-
-    @property
-    def error_field(self) -> str:
-        return "url"  # the article is a hidden field: the error shows by the URL
-
-    def duplicate_message(self, obj: Any) -> str:
-        return _("This article is already cited above.")
-
-
-class ParticipantFormSet(RowFormSet):
-    key = "actor"
-
-    def duplicate_message(self, obj: Any) -> str:
-        return _("%(actor)s is listed twice.") % {"actor": obj}
+    def clean(self) -> None:
+        super().clean()
+        # The once-per-record constraints are conditional, which the formset's unique check
+        # does not see: an article cited twice is caught here.
+        seen: set[int] = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            article = form.cleaned_data.get("article")
+            if article is None:
+                continue
+            if article.pk in seen:
+                form.add_error("url", _("This article is already cited above."))
+            seen.add(article.pk)
 
 
 ContactParticipantFormSet = inlineformset_factory(
-    Contact, Participant, form=ParticipantForm, formset=ParticipantFormSet, extra=1, can_delete=True
+    Contact, Participant, form=ParticipantForm, formset=RowFormSet, extra=1, can_delete=True
 )
 ContactCitationFormSet = inlineformset_factory(
     Contact,
@@ -370,7 +347,7 @@ def check_publishable(form: RecordForm, citations: CitationFormSet) -> None:
         )
 
 
-def check_sides(form: ContactForm, participants: ParticipantFormSet) -> None:
+def check_sides(form: ContactForm, participants: RowFormSet) -> None:
     """Refuse a contact without a participant on each side."""
     sides = {f.cleaned_data.get("side") for f in participants.kept_forms() if f.is_valid()}
     missing = []

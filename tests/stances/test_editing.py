@@ -630,3 +630,20 @@ def test_the_edit_form_runs_a_fixed_number_of_queries(
     # (choices), countries (two selects), articles of the citation rows, and the navigation's
     # pending-suggestion count: whatever the rows.
     assert counts[0] == counts[1] == 14
+
+
+def test_an_actor_listed_twice_or_an_article_cited_twice_is_explained(
+    kz, editor, ambassador, muttaqi
+):
+    article = ArticleFactory()
+    data = contact_data(kz, ambassador, muttaqi, article)
+    data.update(management("participants", 3))
+    data.update({"participants-2-actor": str(muttaqi.pk), "participants-2-side": "taliban"})
+    data.update(management("citations", 2))
+    data.update({"citations-1-article": str(article.pk), "citations-1-quote": "again"})
+    response = login(editor).post("/contacts/new/", data)
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Please correct the duplicate data for actor." in page
+    assert "This article is already cited above." in page
+    assert Contact.objects.count() == 0

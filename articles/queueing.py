@@ -15,9 +15,16 @@ from typing import Any
 
 from celery import Task
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError
 
 log = logging.getLogger(__name__)
+
+# What a view tells the editor when a send failed (take_failures() > 0).
+QUEUE_DOWN = gettext_lazy(
+    "The task queue is unreachable right now. What you submitted is saved and will be processed "
+    "automatically when the queue is back; nothing needs to be done again."
+)
 
 _failures: contextvars.ContextVar[int] = contextvars.ContextVar("queue_failures", default=0)
 

@@ -97,7 +97,6 @@ def conflict_rows(
     participants: Any,
     citations: Any,
     current: Record,
-    actors: dict[int, Any],
 ) -> dict[str, Any]:
     """Everything the conflict page shows: differing fields and differing sets."""
     base = _base_values(current, form.opened_version)

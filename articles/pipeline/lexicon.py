@@ -58,8 +58,8 @@ CONTACT_TRIGGERS: list[tuple[str, tuple[str, ...]]] = [
         r"(?:передал|передан|доставил|доставлен|отправил)\w* (?:\w+ ){0,5}?(?:тонн|вагон|грузовик|"
         r"фур)\w*",
         # Quantities carry separators: "5,000 tonnes", "1.5 thousand tons".
-        r"(?:handed over|delivered|sent|dispatched|donated) (?:[\w,.]+ ){0,5}?(?:trucks|tons|tonnes|"
-        r"wagons|truckloads|shipments?) of",
+        r"(?:handed over|delivered|sent|dispatched|donated) (?:[\w,.]+ ){0,5}?"
+        r"(?:trucks|tons|tonnes|wagons|truckloads|shipments?) of",
         r"(?:delivered|handed over|sent|dispatched|shipped|donated|provided)\s+(?:[\w,.]+\s+){0,6}?"
         r"(?:humanitarian (?:aid|assistance|cargo|supplies)|aid)",
         r"(?:humanitarian (?:aid|assistance|cargo|supplies|convoy))\s+(?:\w+\s+){0,4}?"
@@ -140,7 +140,8 @@ FUTURE = compile_any(
      r"рассчитыва\w*", r"готов\w* (?:к|провести|принять|подписать)", r"договорились (?:о|провести)",
      r"пригласил\w*", r"призвал\w*", r"призыва\w*", r"предложил\w*",
      r"will\b", r"would\b", r"plans? to", r"planning", r"is to\b", r"are to\b", r"expected to",
-     r"to be held", r"scheduled", r"upcoming", r"intends?\b", r"could\b", r"(?-i:may)\b", r"might\b",
+     r"to be held", r"scheduled", r"upcoming", r"intends?\b", r"could\b", r"(?-i:may)\b",
+     r"might\b",
      r"invited", r"proposed", r"ready to", r"called on", r"calls? for", r"urged", r"urging",
      r"\bto (?:launch|start|begin|hold|visit|sign|meet)", r"would like"),
     ignore_case=True,

@@ -29,14 +29,10 @@ from stances.vocabulary import ContactType, Dimension, dimension_value_label
 
 from ..canonical import InvalidURL
 from ..models import Article, Suggestion, SuggestionSource
-from ..queueing import take_failures
+from ..queueing import QUEUE_DOWN, take_failures
 from ..review import AlreadyDecided, suggestion_merge, suggestion_reject
 from ..services import article_ingest_text, article_ingest_url
 
-QUEUE_DOWN = gettext_lazy(
-    "The task queue is unreachable right now. What you submitted is saved and will be processed "
-    "automatically when the queue is back; nothing needs to be done again."
-)
 PER_PAGE = 20
 EXCERPT_CHARS = 280
 FINAL_STATES = {

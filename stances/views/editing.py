@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import admin_required, editor_required
 from articles.canonical import InvalidURL
 from articles.models import Article, Citation
-from articles.queueing import take_failures
+from articles.queueing import QUEUE_DOWN, take_failures
 from articles.review import (
     AlreadyDecided,
     pending_suggestion,
@@ -29,7 +29,6 @@ from articles.review import (
     suggestion_initial,
 )
 from articles.services import article_fetch_enqueue, article_register
-from articles.views.review import QUEUE_DOWN
 
 from ..editing import (
     CitationInput,
@@ -267,7 +266,7 @@ def _contact_conflict(
     request: HtmxHttpRequest, contact: Contact, forms: tuple, current: Contact
 ) -> HttpResponse:
     form, participants, citations = forms
-    conflict = conflict_rows(form, participants, citations, current, actors_by_id())
+    conflict = conflict_rows(form, participants, citations, current)
     # The editor's input, now based on the current version, so the next save can go through.
     data = request.POST.copy()
     data["version"] = str(current.version)
@@ -356,7 +355,7 @@ def _stance_submit(request: HtmxHttpRequest, change: StanceChange | None) -> Htt
             expected_version=form.opened_version,
         )
     except VersionConflict as exc:
-        conflict = conflict_rows(form, None, citations, exc.current, {})
+        conflict = conflict_rows(form, None, citations, exc.current)
         data = request.POST.copy()
         data["version"] = str(exc.current.version)
         rebound = _stance_forms(request, exc.current, data)

@@ -208,8 +208,11 @@ def actor_suggestions(query: str, limit: int = 10) -> list[dict[str, object]]:
     aliases = ActorAlias.objects.select_related("actor__country").only(
         "name", "normalized", "actor__name", "actor__slug", "actor__taliban", "actor__country"
     )
+    canonical: dict[int, str] = {}  # each actor's folded name, once (an actor has many aliases)
     for alias in aliases:
-        candidates = [(alias.normalized, alias.name), (normalize_name(alias.actor.name), "")]
+        if alias.actor_id not in canonical:
+            canonical[alias.actor_id] = normalize_name(alias.actor.name)
+        candidates = [(alias.normalized, alias.name), (canonical[alias.actor_id], "")]
         for text, shown in candidates:
             if text.startswith(key) or f" {key}" in f" {text}":
                 score = 100.0 if text.startswith(key) else 95.0
